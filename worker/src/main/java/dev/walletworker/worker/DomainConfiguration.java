@@ -1,0 +1,28 @@
+package dev.walletworker.worker;
+
+import dev.walletworker.account.Accounts;
+import dev.walletworker.db.Database;
+import dev.walletworker.ledger.Ledger;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The domain services of {@code jobs/}, wired to the database and the clock. */
+@Configuration(proxyBeanMethods = false)
+public class DomainConfiguration {
+
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  Accounts accounts(Database database, Clock clock) {
+    return new Accounts(database, clock);
+  }
+
+  @Bean
+  Ledger ledger(Database database, Clock clock) {
+    return new Ledger(database, clock);
+  }
+}

@@ -1,0 +1,143 @@
+package dev.walletworker.worker.cli;
+
+import dev.walletworker.Amounts;
+import dev.walletworker.account.AccountView;
+import dev.walletworker.account.Accounts;
+import dev.walletworker.account.SettingsChange;
+import dev.walletworker.account.SpendingLimitAction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "accounts",
+    description = "Create, inspect and configure accounts.",
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      AccountsCommand.Create.class,
+      AccountsCommand.Show.class,
+      AccountsCommand.Set.class
+    })
+final class AccountsCommand {
+
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = "Create an account and its wallet.")
+  static final class Create extends DatabaseCommand {
+    @Option(names = "--email", required = true, description = "The owner's email address.")
+    String email;
+
+    @Option(names = "--name", description = "Display name used in emails.")
+    String name;
+
+    @Option(names = "--currency", description = "Wallet currency (ISO 4217, default USD).")
+    String currency;
+
+    Create(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Action prepare() {
+      return context -> {
+        AccountView view = context.getBean(Accounts.class).create(email, name, currency);
+        return new Output(Views.account(view), "created " + Views.accountText(view));
+      };
+    }
+  }
+
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Status, balance, currency and every setting.")
+  static final class Show extends DatabaseCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
+    String id;
+
+    Show(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Action prepare() {
+      return context -> {
+        AccountView view = context.getBean(Accounts.class).get(id);
+        return new Output(Views.account(view), Views.accountText(view));
+      };
+    }
+  }
+
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      description = "Change wallet settings. All given changes apply together, or none does.")
+  static final class Set extends DatabaseCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
+    String id;
+
+    @Option(names = "--auto-topup", paramLabel = "on|off", converter = Toggle.Converter.class)
+    Toggle autoTopUp;
+
+    @Option(
+        names = "--topup-threshold",
+        paramLabel = "X",
+        description = "Top up when the balance falls below X.")
+    String topUpThreshold;
+
+    @Option(names = "--topup-amount", paramLabel = "Y", description = "Charge Y (10.00 to 499.99).")
+    String topUpAmount;
+
+    @Option(names = "--stripe-customer", paramLabel = "cus_…")
+    String stripeCustomer;
+
+    @Option(names = "--payment-method", paramLabel = "pm_…")
+    String paymentMethod;
+
+    @Option(names = "--alert", paramLabel = "on|off", converter = Toggle.Converter.class)
+    Toggle alert;
+
+    @Option(names = "--alert-threshold", paramLabel = "X", description = "Email the owner below X.")
+    String alertThreshold;
+
+    @Option(names = "--limit", paramLabel = "on|off", converter = Toggle.Converter.class)
+    Toggle limit;
+
+    @Option(names = "--monthly-limit", paramLabel = "X", description = "Usage allowed per month.")
+    String monthlyLimit;
+
+    @Option(names = "--limit-action", paramLabel = "block|alert")
+    String limitAction;
+
+    Set(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Action prepare() {
+      SettingsChange change =
+          new SettingsChange()
+              .autoTopUpEnabled(Toggle.value(autoTopUp))
+              .autoTopUpThreshold(amount(topUpThreshold, "--topup-threshold"))
+              .autoTopUpAmount(amount(topUpAmount, "--topup-amount"))
+              .stripeCustomerId(stripeCustomer)
+              .paymentMethodId(paymentMethod)
+              .alertEnabled(Toggle.value(alert))
+              .alertThreshold(amount(alertThreshold, "--alert-threshold"))
+              .limitEnabled(Toggle.value(limit))
+              .monthlyLimit(amount(monthlyLimit, "--monthly-limit"))
+              .limitAction(limitAction == null ? null : SpendingLimitAction.fromCode(limitAction));
+      if (change.isEmpty()) {
+        throw usage("nothing to change: give at least one setting option");
+      }
+      return context -> {
+        AccountView view = context.getBean(Accounts.class).updateSettings(id, change);
+        return new Output(Views.account(view), Views.accountText(view));
+      };
+    }
+
+    private static java.math.BigDecimal amount(String text, String option) {
+      return text == null ? null : Amounts.parse(text, option);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.walletworker.worker.cli;
+
+import java.util.concurrent.Callable;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command that works on the database. Its arguments are checked in {@link #prepare()} before the
+ * database is opened, so bad input is refused without starting anything or changing anything.
+ */
+abstract class DatabaseCommand implements Callable<Integer> {
+
+  @Option(names = "--json", description = "Print exactly one JSON document on stdout.")
+  boolean json;
+
+  @Spec CommandSpec spec;
+
+  final CliEnvironment env;
+
+  DatabaseCommand(CliEnvironment env) {
+    this.env = env;
+  }
+
+  /** Validates the arguments and returns the work to do against the opened application. */
+  abstract Action prepare();
+
+  /** Refuses the command line as bad usage (exit 2), before anything is opened. */
+  ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  boolean migrateOnStart() {
+    return true;
+  }
+
+  @Override
+  public Integer call() {
+    Action action = prepare();
+    Output output;
+    try (ConfigurableApplicationContext context = env.open(migrateOnStart())) {
+      output = action.run(context);
+    }
+    if (json) {
+      env.out.println(Json.write(output.json()));
+    } else {
+      env.out.println(output.text());
+    }
+    return 0;
+  }
+
+  interface Action {
+    Output run(ApplicationContext context);
+  }
+}

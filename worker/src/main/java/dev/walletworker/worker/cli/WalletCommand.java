@@ -1,0 +1,138 @@
+package dev.walletworker.worker.cli;
+
+import dev.walletworker.Amounts;
+import dev.walletworker.ledger.Ledger;
+import dev.walletworker.ledger.Posting;
+import dev.walletworker.ledger.TransactionPage;
+import dev.walletworker.ledger.TransactionType;
+import java.math.BigDecimal;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "wallet",
+    description = "Debit usage, credit, and read a wallet's history.",
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      WalletCommand.Usage.class,
+      WalletCommand.Credit.class,
+      WalletCommand.Transactions.class
+    })
+final class WalletCommand {
+
+  @Command(
+      name = "usage",
+      mixinStandardHelpOptions = true,
+      description = "Debit API usage from the wallet.")
+  static final class Usage extends DatabaseCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
+    String id;
+
+    @Option(
+        names = "--amount",
+        required = true,
+        paramLabel = "X",
+        description = "Up to 6 decimals, e.g. 0.0004.")
+    String amount;
+
+    @Option(names = "--description", paramLabel = "D")
+    String description;
+
+    @Option(
+        names = "--request-id",
+        paramLabel = "R",
+        description = "Idempotency key: the same R debits once.")
+    String requestId;
+
+    Usage(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Action prepare() {
+      BigDecimal value = Amounts.requirePositive(Amounts.parse(amount, "--amount"), "--amount");
+      return context -> {
+        Posting posting =
+            context.getBean(Ledger.class).debitUsage(id, value, description, requestId);
+        return new Output(Views.posting(posting), Views.postingText(posting));
+      };
+    }
+  }
+
+  @Command(
+      name = "credit",
+      mixinStandardHelpOptions = true,
+      description = "Credit the wallet (a topup earns its bonus tier).")
+  static final class Credit extends DatabaseCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
+    String id;
+
+    @Option(names = "--amount", required = true, paramLabel = "X")
+    String amount;
+
+    @Option(names = "--type", required = true, paramLabel = "topup|bonus|refund")
+    String type;
+
+    @Option(names = "--description", paramLabel = "D")
+    String description;
+
+    @Option(
+        names = "--reference",
+        paramLabel = "R",
+        description = "Idempotency key: the same R credits once.")
+    String reference;
+
+    Credit(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Action prepare() {
+      BigDecimal value = Amounts.requirePositive(Amounts.parse(amount, "--amount"), "--amount");
+      TransactionType kind = TransactionType.fromCode(type);
+      return context -> {
+        Posting posting =
+            context.getBean(Ledger.class).credit(id, value, kind, description, reference);
+        return new Output(Views.posting(posting), Views.postingText(posting));
+      };
+    }
+  }
+
+  @Command(
+      name = "transactions",
+      mixinStandardHelpOptions = true,
+      description = "The wallet's history, newest first.")
+  static final class Transactions extends DatabaseCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
+    String id;
+
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "20",
+        description = "1 to 100 (default 20).")
+    int limit;
+
+    @Option(
+        names = "--starting-after",
+        paramLabel = "TXN",
+        description = "Continue after this transaction id.")
+    String startingAfter;
+
+    Transactions(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Action prepare() {
+      if (limit < 1 || limit > Ledger.MAX_PAGE) {
+        throw usage("--limit must be between 1 and " + Ledger.MAX_PAGE + ", got " + limit);
+      }
+      return context -> {
+        TransactionPage page = context.getBean(Ledger.class).history(id, limit, startingAfter);
+        return new Output(Views.page(page), Views.pageText(page));
+      };
+    }
+  }
+}

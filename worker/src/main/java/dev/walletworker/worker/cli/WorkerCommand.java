@@ -1,0 +1,99 @@
+package dev.walletworker.worker.cli;
+
+import dev.walletworker.WalletException;
+import java.io.PrintStream;
+import java.lang.reflect.Constructor;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The root of {@code bin/worker}. Exit codes: 0 success; 1 refused or failed (nothing changed); 2
+ * bad usage. Errors are one line on stderr; with {@code --json} stdout still gets exactly one JSON
+ * document, {@code {"error": {"type", "message", "param"}}}.
+ */
+@Command(
+    name = "bin/worker",
+    mixinStandardHelpOptions = true,
+    version = "wallet-worker 0.1.0",
+    description = "Keeps prepaid API-credit wallets healthy. Ops commands:",
+    subcommands = {MigrateCommand.class, AccountsCommand.class, WalletCommand.class})
+public final class WorkerCommand implements Runnable {
+
+  public static final int REFUSED = 1;
+  public static final int USAGE = 2;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  /** Runs one command line; returns the process exit code. */
+  public static int execute(
+      String[] args, PrintStream out, PrintStream err, Map<String, String> overrides) {
+    CliEnvironment env = new CliEnvironment(out, err, overrides);
+    boolean json = Arrays.asList(args).contains("--json");
+    CommandLine cli = new CommandLine(new WorkerCommand(), new Factory(env));
+    cli.setOut(new java.io.PrintWriter(out, true));
+    cli.setErr(new java.io.PrintWriter(err, true));
+    cli.setParameterExceptionHandler(
+        (e, arguments) -> {
+          String help = e.getCommandLine().getCommandSpec().qualifiedName(" ") + " --help";
+          return fail(env, json, "usage", e.getMessage(), null, "(see " + help + ")", USAGE);
+        });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof WalletException w) {
+            return fail(env, json, w.type().code(), w.getMessage(), w.param(), null, REFUSED);
+          }
+          Throwable root = e;
+          while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+          }
+          String message =
+              root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+          return fail(env, json, "internal_error", message, null, null, REFUSED);
+        });
+    return cli.execute(args);
+  }
+
+  private static int fail(
+      CliEnvironment env,
+      boolean json,
+      String type,
+      String message,
+      String param,
+      String hint,
+      int code) {
+    String oneLine = message.replaceAll("\\s*\\R\\s*", " ").strip();
+    env.err.println("error: " + oneLine + (hint == null ? "" : " " + hint));
+    if (json) {
+      Map<String, Object> error = new LinkedHashMap<>();
+      error.put("type", type);
+      error.put("message", oneLine);
+      error.put("param", param);
+      env.out.println(Json.write(Map.of("error", error)));
+    }
+    return code;
+  }
+
+  /** Hands the environment to every command that takes it. */
+  private record Factory(CliEnvironment env) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      try {
+        Constructor<K> constructor = type.getDeclaredConstructor(CliEnvironment.class);
+        constructor.setAccessible(true);
+        return constructor.newInstance(env);
+      } catch (NoSuchMethodException noEnvironment) {
+        return CommandLine.defaultFactory().create(type);
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.walletworker.worker.cli;
+
+import dev.walletworker.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.JsonNodeFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Runs {@code bin/worker} command lines in this JVM against the test database. */
+final class Cli {
+
+  private static final JsonMapper JSON =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          // Read numbers exactly as printed, so a test can check "25.50" and not 25.5.
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .build();
+
+  private final TestDatabase db;
+
+  Cli(TestDatabase db) {
+    this.db = db;
+  }
+
+  Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        WorkerCommand.execute(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of(
+                "wallet.database.url", db.jdbcUrl(),
+                "wallet.database.username", db.username(),
+                "wallet.database.password", db.password()));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Runs a --json command that must succeed and returns its one document. */
+  JsonNode json(String... args) {
+    Result result = run(args);
+    if (result.code() != 0) {
+      throw new AssertionError("exit " + result.code() + ": " + result.err());
+    }
+    return result.json();
+  }
+
+  record Result(int code, String out, String err) {
+    /** stdout parsed as exactly one JSON document (trailing content fails). */
+    JsonNode json() {
+      return JSON.readTree(out);
+    }
+  }
+}

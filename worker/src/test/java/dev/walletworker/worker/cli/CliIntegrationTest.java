@@ -1,0 +1,251 @@
+package dev.walletworker.worker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.walletworker.testing.TestDatabase;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+
+class CliIntegrationTest {
+
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
+
+  private final Cli cli = new Cli(db);
+  private String id;
+
+  @BeforeEach
+  void givenAnAccount() {
+    id =
+        cli.json("accounts", "create", "--email", "owner@example.com", "--name", "Ada", "--json")
+            .get("id")
+            .asString();
+  }
+
+  @Test
+  void createPrintsTheNewAccount() {
+    JsonNode created =
+        cli.json("accounts", "create", "--email", "eu@example.com", "--currency", "eur", "--json");
+
+    assertThat(created.get("id").asString()).matches("acct_[a-z0-9]{16}");
+    assertThat(created.get("email").asString()).isEqualTo("eu@example.com");
+    assertThat(created.get("status").asString()).isEqualTo("active");
+    assertThat(created.get("currency").asString()).isEqualTo("EUR");
+    assertThat(created.get("balance").decimalValue()).isEqualByComparingTo("0");
+    assertThat(created.get("balance").toString()).isEqualTo("0.00");
+  }
+
+  @Test
+  void showPrintsStatusBalanceAndEverySetting() {
+    cli.json(
+        "accounts",
+        "set",
+        id,
+        "--auto-topup",
+        "on",
+        "--topup-threshold",
+        "5",
+        "--topup-amount",
+        "25",
+        "--stripe-customer",
+        "cus_123",
+        "--payment-method",
+        "pm_card_visa",
+        "--alert",
+        "on",
+        "--alert-threshold",
+        "10",
+        "--limit",
+        "on",
+        "--monthly-limit",
+        "100",
+        "--limit-action",
+        "alert",
+        "--json");
+
+    JsonNode shown = cli.json("accounts", "show", id, "--json");
+
+    assertThat(shown.get("status").asString()).isEqualTo("active");
+    assertThat(shown.get("auto_topup").toString())
+        .isEqualTo(
+            "{\"enabled\":true,\"threshold\":5.00,\"amount\":25.00,\"stripe_customer\":\"cus_123\","
+                + "\"payment_method\":\"pm_card_visa\"}");
+    assertThat(shown.get("low_balance_alert").toString())
+        .isEqualTo("{\"enabled\":true,\"threshold\":10.00}");
+    assertThat(shown.get("spending_limit").toString())
+        .isEqualTo("{\"enabled\":true,\"monthly_limit\":100.00,\"action\":\"alert\"}");
+
+    Cli.Result text = cli.run("accounts", "show", id);
+    assertThat(text.code()).isZero();
+    assertThat(text.out())
+        .contains(
+            id,
+            "owner@example.com (Ada)",
+            "balance            0.00 USD",
+            "on, below 5.00 add 25.00");
+  }
+
+  @Test
+  void usageCreditAndHistoryEndToEnd() {
+    JsonNode topUp =
+        cli.json(
+            "wallet",
+            "credit",
+            id,
+            "--amount",
+            "250",
+            "--type",
+            "topup",
+            "--reference",
+            "pi_1",
+            "--json");
+    assertThat(topUp.get("transaction").get("amount").toString()).isEqualTo("250.00");
+    assertThat(topUp.get("bonus").get("amount").toString()).isEqualTo("37.50");
+    assertThat(topUp.get("balance").toString()).isEqualTo("287.50");
+
+    JsonNode debit =
+        cli.json("wallet", "usage", id, "--amount", "0.15", "--request-id", "req_1", "--json");
+    assertThat(debit.get("transaction").get("amount").toString()).isEqualTo("-0.15");
+    assertThat(debit.get("replayed").asBoolean()).isFalse();
+    JsonNode again =
+        cli.json("wallet", "usage", id, "--amount", "0.15", "--request-id", "req_1", "--json");
+    assertThat(again.get("replayed").asBoolean()).isTrue();
+    assertThat(again.get("transaction").get("id")).isEqualTo(debit.get("transaction").get("id"));
+
+    JsonNode history = cli.json("wallet", "transactions", id, "--limit", "2", "--json");
+    assertThat(history.get("has_more").asBoolean()).isTrue();
+    JsonNode newest = history.get("transactions").get(0);
+    assertThat(newest.get("id").asString()).startsWith("txn_");
+    assertThat(newest.get("type").asString()).isEqualTo("usage");
+    assertThat(newest.get("amount").toString()).isEqualTo("-0.15");
+    assertThat(newest.get("balance_after").toString()).isEqualTo("287.35");
+    assertThat(newest.get("created_at").asString())
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+    assertThat(newest.get("description").asString()).isEqualTo("API usage");
+    assertThat(history.get("transactions").get(1).get("type").asString()).isEqualTo("bonus");
+  }
+
+  @Test
+  void migrateReportsTheSchemaIsCurrent() {
+    JsonNode result = cli.json("migrate", "--json");
+
+    assertThat(result.get("applied")).isEmpty();
+    assertThat(result.get("schema_version").asString()).isNotBlank();
+  }
+
+  static Stream<Arguments> badInput() {
+    return Stream.of(
+        // usage errors: exit 2
+        bad(2, "usage", "bogus"),
+        bad(2, "usage"),
+        bad(2, "usage", "accounts", "create", "--name", "No Email"),
+        bad(2, "usage", "accounts", "set", "ID"),
+        bad(2, "usage", "accounts", "set", "ID", "--alert", "maybe"),
+        bad(2, "usage", "accounts", "set", "ID", "--frobnicate", "1"),
+        bad(2, "usage", "wallet", "usage", "ID"),
+        bad(2, "usage", "wallet", "transactions", "ID", "--limit", "0"),
+        bad(2, "usage", "wallet", "transactions", "ID", "--limit", "many"),
+        // refused by the wallet: exit 1
+        bad(1, "invalid_request", "accounts", "create", "--email", "not-an-email"),
+        bad(
+            1,
+            "invalid_request",
+            "accounts",
+            "create",
+            "--email",
+            "a@example.com",
+            "--currency",
+            "XYZ"),
+        bad(1, "account_not_found", "accounts", "show", "acct_doesnotexist00"),
+        bad(1, "account_not_found", "wallet", "usage", "acct_doesnotexist00", "--amount", "1"),
+        bad(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "0"),
+        bad(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "-5"),
+        bad(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "NaN"),
+        bad(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "Infinity"),
+        bad(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "1e309"),
+        bad(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "0.0000001"),
+        bad(1, "insufficient_funds", "wallet", "usage", "ID", "--amount", "1000"),
+        bad(
+            1,
+            "reference_conflict",
+            "wallet",
+            "usage",
+            "ID",
+            "--amount",
+            "2",
+            "--request-id",
+            "seed-ref"),
+        bad(1, "contact_sales", "wallet", "credit", "ID", "--amount", "500", "--type", "topup"),
+        bad(
+            1,
+            "amount_below_minimum",
+            "wallet",
+            "credit",
+            "ID",
+            "--amount",
+            "5",
+            "--type",
+            "topup"),
+        bad(1, "invalid_request", "wallet", "credit", "ID", "--amount", "5", "--type", "usage"),
+        bad(1, "invalid_request", "wallet", "credit", "ID", "--amount", "5", "--type", "gift"),
+        bad(1, "invalid_amount", "accounts", "set", "ID", "--topup-threshold", "-1"),
+        bad(1, "amount_below_minimum", "accounts", "set", "ID", "--topup-amount", "9.99"),
+        bad(1, "invalid_request", "accounts", "set", "ID", "--auto-topup", "on"),
+        bad(1, "invalid_request", "accounts", "set", "ID", "--payment-method", "card_4242"),
+        bad(1, "invalid_request", "accounts", "set", "ID", "--limit-action", "explode"),
+        bad(
+            1,
+            "invalid_request",
+            "wallet",
+            "usage",
+            "ID",
+            "--amount",
+            "1",
+            "--description",
+            "x\r\nBcc: a@b.c"));
+  }
+
+  @ParameterizedTest(name = "{2}")
+  @MethodSource("badInput")
+  void badInputIsAClearErrorAndChangesNothing(int exit, String type, List<String> args) {
+    cli.json("wallet", "credit", id, "--amount", "10", "--type", "topup", "--json");
+    cli.json("wallet", "usage", id, "--amount", "1", "--request-id", "seed-ref", "--json");
+    String before = snapshot();
+    String[] argv = args.stream().map(a -> a.equals("ID") ? id : a).toArray(String[]::new);
+
+    Cli.Result plain = cli.run(argv);
+    Cli.Result json =
+        cli.run(Stream.concat(Stream.of(argv), Stream.of("--json")).toArray(String[]::new));
+
+    assertThat(plain.code()).isEqualTo(exit);
+    assertThat(plain.out()).isEmpty();
+    assertThat(plain.err()).startsWith("error: ").doesNotContain("Exception").hasLineCount(1);
+    assertThat(json.code()).isEqualTo(exit);
+    assertThat(json.json().get("error").get("type").asString()).isEqualTo(type);
+    assertThat(json.json().get("error").get("message").asString()).isNotBlank();
+    assertThat(snapshot()).isEqualTo(before);
+  }
+
+  private static Arguments bad(int exit, String type, String... args) {
+    return Arguments.of(exit, type, List.of(args));
+  }
+
+  /** Everything a command could have changed. */
+  private String snapshot() {
+    return db.jdbc()
+            .sql(
+                "SELECT string_agg(a::text || w::text, '|' ORDER BY a.id) FROM accounts a JOIN wallets w ON w.account_id = a.id")
+            .query(String.class)
+            .single()
+        + db.jdbc()
+            .sql("SELECT string_agg(t::text, '|' ORDER BY t.seq) FROM wallet_transactions t")
+            .query(String.class)
+            .single();
+  }
+}

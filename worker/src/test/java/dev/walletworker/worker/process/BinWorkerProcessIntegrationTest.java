@@ -1,0 +1,85 @@
+package dev.walletworker.worker.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher as a newcomer uses it: real {@code bin/worker} processes, no database configured, so
+ * each one starts (or joins) the embedded PostgreSQL under {@code ./var} of its working directory,
+ * and the data outlives the process.
+ */
+class BinWorkerProcessIntegrationTest {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+  @TempDir Path workDir;
+
+  @Test
+  void cliOnTheEmbeddedDatabaseKeepsItsDataAcrossProcesses() throws Exception {
+    String port = String.valueOf(freePort());
+
+    Run created = worker(port, "accounts", "create", "--email", "first@example.com", "--json");
+    assertThat(created.code).as(created.err).isZero();
+    String id = created.out.replaceAll("(?s).*\"id\" : \"(acct_[a-z0-9]+)\".*", "$1");
+    assertThat(id).matches("acct_[a-z0-9]{16}");
+    assertThat(workDir.resolve("var/pg/PG_VERSION")).exists();
+
+    Run credited = worker(port, "wallet", "credit", id, "--amount", "50", "--type", "topup");
+    assertThat(credited.code).as(credited.err).isZero();
+    assertThat(credited.out).contains("bonus 2.50", "balance 52.50");
+
+    Run shown = worker(port, "accounts", "show", id, "--json");
+    assertThat(shown.code).as(shown.err).isZero();
+    assertThat(shown.out).contains("\"balance\" : 52.50");
+  }
+
+  @Test
+  void badUsageIsOneLineOnStderrAndExitTwo() throws Exception {
+    Run run = worker(String.valueOf(freePort()), "wallet", "usage");
+
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.out).isEmpty();
+    assertThat(run.err.strip()).startsWith("error: Missing required").doesNotContain("\n");
+    // Refused before any database was started.
+    assertThat(workDir.resolve("var")).doesNotExist();
+  }
+
+  private Run worker(String port, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(ROOT.resolve("bin/worker").toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+    builder.environment().remove("DATABASE_URL");
+    builder.environment().put("EMBEDDED_DB_PORT", port);
+    Path out = workDir.resolve("stdout.txt");
+    Path err = workDir.resolve("stderr.txt");
+    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process process = builder.start();
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("bin/worker " + String.join(" ", args) + " did not finish");
+    }
+    return new Run(
+        process.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private record Run(int code, String out, String err) {}
+}
