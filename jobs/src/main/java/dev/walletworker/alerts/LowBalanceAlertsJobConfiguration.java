@@ -1,0 +1,71 @@
+package dev.walletworker.alerts;
+
+import dev.walletworker.db.Database;
+import java.time.Clock;
+import java.util.Map;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
+import org.springframework.batch.infrastructure.item.database.Order;
+import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The low-balance-alerts job: finds armed wallets below their alert threshold, claims each crossing
+ * and queues one email for it.
+ */
+@Configuration(proxyBeanMethods = false)
+public class LowBalanceAlertsJobConfiguration {
+
+  public static final String JOB_NAME = "low-balance-alerts";
+
+  /** The candidate condition; {@code wallets_low_balance_candidates} indexes exactly these rows. */
+  static final String CANDIDATES =
+      "low_balance_alert_enabled AND low_balance_alerted_at IS NULL"
+          + " AND balance < low_balance_alert_threshold";
+
+  @Bean
+  Job lowBalanceAlertsJob(JobRepository jobRepository, Step claimAndQueueLowBalanceAlertsStep) {
+    return new JobBuilder(JOB_NAME, jobRepository).start(claimAndQueueLowBalanceAlertsStep).build();
+  }
+
+  @Bean
+  Step claimAndQueueLowBalanceAlertsStep(
+      JobRepository jobRepository,
+      Database db,
+      Clock clock,
+      JdbcPagingItemReader<String> lowBalanceCandidatesItemReader,
+      @Value("${wallet.jobs.low-balance-alerts.chunk-size:100}") int chunkSize) {
+    return new StepBuilder("claim-and-queue-alerts", jobRepository)
+        .<String, LowBalanceAlert>chunk(chunkSize)
+        .transactionManager(db.transactionManager())
+        .reader(lowBalanceCandidatesItemReader)
+        .processor(new ClaimLowBalanceAlertItemProcessor(db, clock))
+        .writer(new EnqueueLowBalanceEmailItemWriter(db, clock))
+        .build();
+  }
+
+  /** Keyset paging on the account id: restartable, and claims made behind it do not shift pages. */
+  @Bean
+  @StepScope
+  JdbcPagingItemReader<String> lowBalanceCandidatesItemReader(
+      Database db, @Value("${wallet.jobs.low-balance-alerts.chunk-size:100}") int chunkSize)
+      throws Exception {
+    return new JdbcPagingItemReaderBuilder<String>()
+        .name("lowBalanceCandidates")
+        .dataSource(db.dataSource())
+        .selectClause("account_id")
+        .fromClause("wallets")
+        .whereClause(CANDIDATES)
+        .sortKeys(Map.of("account_id", Order.ASCENDING))
+        .rowMapper((rs, row) -> rs.getString(1))
+        .pageSize(chunkSize)
+        .build();
+  }
+}
