@@ -2,6 +2,7 @@ package dev.walletworker.worker;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -10,9 +11,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Each key there maps to an environment variable; the README's configuration table lists them.
  *
  * @param database where the data lives
+ * @param jobs each batch job's schedule and chunk size, by job name
+ * @param scheduler the Quartz cluster
+ * @param wakeup running jobs at once when a wallet crosses a threshold
  */
 @ConfigurationProperties("wallet")
-public record WorkerProperties(@DefaultValue Database database) {
+public record WorkerProperties(
+    @DefaultValue Database database,
+    Map<String, JobSettings> jobs,
+    @DefaultValue Scheduler scheduler,
+    @DefaultValue WakeUp wakeup) {
+
+  public Map<String, JobSettings> jobs() {
+    return jobs == null ? Map.of() : jobs;
+  }
 
   /**
    * @param url JDBC URL of an external PostgreSQL ({@code DATABASE_URL}); blank starts the embedded
@@ -43,4 +55,37 @@ public record WorkerProperties(@DefaultValue Database database) {
    * @param port loopback port of the embedded server; a second process on the same data reuses it
    */
   public record Embedded(@DefaultValue("var/pg") Path dataDir, @DefaultValue("54329") int port) {}
+
+  /**
+   * @param cron when the job runs, as a Quartz cron expression (seconds first), in UTC
+   * @param chunkSize items per transaction
+   */
+  public record JobSettings(String cron, @DefaultValue("100") int chunkSize) {}
+
+  /**
+   * @param threads jobs one daemon runs at the same time (each job type runs once at a time)
+   * @param clusterCheckin how often a daemon tells the cluster it is alive; a daemon silent for
+   *     about twice this long is presumed dead and its running jobs are recovered by another
+   * @param misfireThreshold how late a tick may be before it counts as missed (a missed tick fires
+   *     once, not once per missed tick)
+   * @param idleWait how often an idle daemon looks for runs queued by other processes
+   * @param drainTimeout on SIGTERM, how long running jobs may take to finish before they are asked
+   *     to stop at their next chunk boundary
+   */
+  public record Scheduler(
+      @DefaultValue("3") int threads,
+      @DefaultValue("5s") Duration clusterCheckin,
+      @DefaultValue("60s") Duration misfireThreshold,
+      @DefaultValue("5s") Duration idleWait,
+      @DefaultValue("30s") Duration drainTimeout) {}
+
+  /**
+   * @param enabled listen for the database's wallet_wakeup notifications
+   * @param coalesce how long to gather notifications into one run per job
+   * @param reconnectDelay first wait before reconnecting a lost listener (doubles up to 30 s)
+   */
+  public record WakeUp(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("50ms") Duration coalesce,
+      @DefaultValue("1s") Duration reconnectDelay) {}
 }

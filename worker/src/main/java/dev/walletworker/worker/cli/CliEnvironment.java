@@ -1,8 +1,10 @@
 package dev.walletworker.worker.cli;
 
+import dev.walletworker.worker.DaemonApplication;
 import dev.walletworker.worker.DomainConfiguration;
 import dev.walletworker.worker.WorkerProperties;
 import dev.walletworker.worker.db.DatabaseConfiguration;
+import dev.walletworker.worker.scheduling.SchedulerConfiguration;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +37,9 @@ public final class CliEnvironment {
     this.overrides = overrides;
   }
 
-  ConfigurableApplicationContext open(boolean migrateOnStart) {
-    SpringApplication app = new SpringApplication(CliApplication.class);
+  /** Opens the part of the application a CLI command needs. */
+  ConfigurableApplicationContext open(Class<?> application, boolean migrateOnStart) {
+    SpringApplication app = new SpringApplication(application);
     app.setWebApplicationType(WebApplicationType.NONE);
     app.setBannerMode(Banner.Mode.OFF);
     app.setLogStartupInfo(false);
@@ -51,9 +54,26 @@ public final class CliEnvironment {
     return app.run(args.toArray(String[]::new));
   }
 
-  /** The part of the application a CLI command needs: no scheduler, no HTTP. */
+  /** Starts the daemon: web server, actuator, scheduler; logs at the configured levels. */
+  ConfigurableApplicationContext openDaemon() {
+    SpringApplication app = new SpringApplication(DaemonApplication.class);
+    app.setBannerMode(Banner.Mode.OFF);
+    // run handles SIGTERM itself, to drain and exit 0.
+    app.setRegisterShutdownHook(false);
+    List<String> args = new ArrayList<>();
+    overrides.forEach((key, value) -> args.add("--" + key + "=" + value));
+    return app.run(args.toArray(String[]::new));
+  }
+
+  /** Accounts and wallets: no scheduler, no HTTP. */
   @Configuration(proxyBeanMethods = false)
   @EnableConfigurationProperties(WorkerProperties.class)
   @Import({DatabaseConfiguration.class, DomainConfiguration.class})
   static class CliApplication {}
+
+  /** Job commands: the scheduler's store (never started here) and the batch jobs. */
+  @Configuration(proxyBeanMethods = false)
+  @EnableConfigurationProperties(WorkerProperties.class)
+  @Import({DatabaseConfiguration.class, DomainConfiguration.class, SchedulerConfiguration.class})
+  static class JobsCliApplication {}
 }

@@ -37,11 +37,16 @@ abstract class DatabaseCommand implements Callable<Integer> {
     return true;
   }
 
+  /** The configuration this command opens. */
+  Class<?> application() {
+    return CliEnvironment.CliApplication.class;
+  }
+
   @Override
   public Integer call() {
     Action action = prepare();
     Output output;
-    try (ConfigurableApplicationContext context = env.open(migrateOnStart())) {
+    try (ConfigurableApplicationContext context = env.open(application(), migrateOnStart())) {
       output = action.run(context);
     }
     if (json) {
@@ -49,7 +54,7 @@ abstract class DatabaseCommand implements Callable<Integer> {
     } else {
       env.out.println(output.text());
     }
-    return 0;
+    return output.exitCode();
   }
 
   interface Action {

@@ -21,7 +21,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "wallet-worker 0.1.0",
     description = "Keeps prepaid API-credit wallets healthy. Ops commands:",
-    subcommands = {MigrateCommand.class, AccountsCommand.class, WalletCommand.class})
+    subcommands = {
+      RunCommand.class,
+      MigrateCommand.class,
+      AccountsCommand.class,
+      WalletCommand.class,
+      JobsCommand.class
+    })
 public final class WorkerCommand implements Runnable {
 
   public static final int REFUSED = 1;

@@ -1,0 +1,371 @@
+package dev.walletworker.worker.cli;
+
+import dev.walletworker.worker.scheduling.JobControl;
+import dev.walletworker.worker.scheduling.JobHistory;
+import dev.walletworker.worker.scheduling.JobOutcome;
+import dev.walletworker.worker.scheduling.JobRunner;
+import dev.walletworker.worker.scheduling.WalletJobs;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.quartz.SchedulerException;
+import org.springframework.context.ApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "jobs",
+    description = "Inspect, trigger, pause and resume the scheduled jobs (for the whole cluster).",
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      JobsCommand.ListJobs.class,
+      JobsCommand.Trigger.class,
+      JobsCommand.Pause.class,
+      JobsCommand.Resume.class,
+      JobsCommand.History.class
+    })
+final class JobsCommand {
+
+  /** Base of the job commands: they open the scheduler's store and the batch jobs. */
+  abstract static class JobCommand extends DatabaseCommand {
+    JobCommand(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Class<?> application() {
+      return CliEnvironment.JobsCliApplication.class;
+    }
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "Each job: schedule, paused?, next run, last run.")
+  static final class ListJobs extends JobCommand {
+    ListJobs(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Action prepare() {
+      return context -> {
+        JobControl control = context.getBean(JobControl.class);
+        JobHistory history = context.getBean(JobHistory.class);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        StringBuilder text =
+            new StringBuilder(
+                String.format(
+                    "%-20s  %-16s  %-6s  %-20s  %s%n",
+                    "JOB", "SCHEDULE", "PAUSED", "NEXT RUN", "LAST RUN"));
+        for (WalletJobs.WalletJob job : control.jobs().all()) {
+          String cron = unchecked(() -> control.storedCron(job.name()));
+          boolean paused = unchecked(() -> control.isPaused(job.name()));
+          Date next = unchecked(() -> control.nextFireTime(job.name()));
+          Optional<JobOutcome> last = history.recent(job.name(), 1).stream().findFirst();
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("name", job.name());
+          row.put("cron", cron == null ? job.cron() : cron);
+          row.put("registered", cron != null);
+          row.put("paused", paused);
+          row.put("next_run", next == null ? null : next.toInstant().toString());
+          row.put("last_run", last.map(JobsCommand::run).orElse(null));
+          rows.add(row);
+          text.append(
+              String.format(
+                  "%-20s  %-16s  %-6s  %-20s  %s%n",
+                  job.name(),
+                  cron == null ? job.cron() + " *" : cron,
+                  paused ? "yes" : "no",
+                  next == null ? "-" : next.toInstant().toString(),
+                  last.map(JobsCommand::runText).orElse("never")));
+        }
+        List<String> daemons = control.liveDaemons();
+        text.append(
+            daemons.isEmpty()
+                ? "no daemon is running (bin/worker run)"
+                : "daemons: " + String.join(", ", daemons));
+        if (rows.stream().anyMatch(r -> !(Boolean) r.get("registered"))) {
+          text.append("\n* not registered yet: the first daemon to start registers it");
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("jobs", rows);
+        json.put("daemons", daemons);
+        return new Output(json, text.toString());
+      };
+    }
+  }
+
+  @Command(
+      name = "trigger",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Queue a run through the scheduler's store: whichever daemon is up runs it.",
+        "With --wait, wait for the outcome and exit non-zero if the run failed; with no",
+        "daemon running, --wait runs the job in this process."
+      })
+  static final class Trigger extends JobCommand {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--wait", description = "Wait for the run's outcome.")
+    boolean wait;
+
+    @Option(
+        names = "--timeout",
+        paramLabel = "DURATION",
+        defaultValue = "10m",
+        description = "How long --wait waits (default 10m; e.g. 90s, 5m).")
+    String timeout;
+
+    Trigger(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Action prepare() {
+      Duration limit = duration(timeout);
+      return context -> {
+        JobControl control = context.getBean(JobControl.class);
+        control.jobs().get(name);
+        unchecked(() -> control.registerSchedulesIfMissing());
+        if (wait && control.liveDaemons().isEmpty()) {
+          JobOutcome outcome = context.getBean(JobRunner.class).run(name, "manual", null);
+          return finished(outcome, "ran in this process (no daemon is running)");
+        }
+        String requestId = unchecked(() -> control.queue(name, "manual"));
+        if (!wait) {
+          List<String> daemons = control.liveDaemons();
+          Map<String, Object> json = new LinkedHashMap<>();
+          json.put("job", name);
+          json.put("queued", true);
+          json.put("request_id", requestId);
+          json.put("daemons", daemons);
+          return new Output(
+              json,
+              "queued "
+                  + name
+                  + (daemons.isEmpty()
+                      ? "; no daemon is running: it runs when one starts"
+                      : " for the cluster (" + String.join(", ", daemons) + ")"));
+        }
+        return finished(awaitRun(context, requestId, limit), "ran by a daemon");
+      };
+    }
+
+    private JobOutcome awaitRun(ApplicationContext context, String requestId, Duration limit) {
+      JobHistory history = context.getBean(JobHistory.class);
+      long deadline = System.nanoTime() + limit.toNanos();
+      while (System.nanoTime() < deadline) {
+        Optional<JobOutcome> run = history.byRequest(requestId);
+        if (run.isPresent() && run.get().end() != null) {
+          return run.get();
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      throw new dev.walletworker.WalletException(
+          dev.walletworker.ErrorType.INVALID_REQUEST,
+          "the run of "
+              + name
+              + " did not finish within "
+              + timeout
+              + " (it stays queued; see jobs history)",
+          "timeout");
+    }
+
+    private Duration duration(String text) {
+      try {
+        String value = text.strip().toLowerCase(java.util.Locale.ROOT);
+        Duration parsed =
+            value.endsWith("ms")
+                ? Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)))
+                : value.endsWith("s")
+                    ? Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)))
+                    : value.endsWith("m")
+                        ? Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)))
+                        : value.endsWith("h")
+                            ? Duration.ofHours(
+                                Long.parseLong(value.substring(0, value.length() - 1)))
+                            : Duration.parse(text);
+        if (parsed.isNegative() || parsed.isZero()) {
+          throw new DateTimeParseException("not positive", text, 0);
+        }
+        return parsed;
+      } catch (NumberFormatException | DateTimeParseException e) {
+        throw usage("--timeout must be a positive duration such as 90s or 5m, got '" + text + "'");
+      }
+    }
+
+    private Output finished(JobOutcome outcome, String where) {
+      Map<String, Object> json = run(outcome);
+      json.put("where", where);
+      return new Output(
+          json, name + " " + runText(outcome) + " (" + where + ")", outcome.succeeded() ? 0 : 1);
+    }
+  }
+
+  @Command(
+      name = "pause",
+      mixinStandardHelpOptions = true,
+      description = "Stop the job's schedule (manual triggers still run).")
+  static final class Pause extends JobCommand {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    Pause(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Action prepare() {
+      return context -> {
+        JobControl control = context.getBean(JobControl.class);
+        control.jobs().get(name);
+        unchecked(() -> control.registerSchedulesIfMissing());
+        unchecked(() -> control.pause(name));
+        return new Output(Map.of("job", name, "paused", true), name + " paused");
+      };
+    }
+  }
+
+  @Command(
+      name = "resume",
+      mixinStandardHelpOptions = true,
+      description = "Resume the job's schedule.")
+  static final class Resume extends JobCommand {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    Resume(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Action prepare() {
+      return context -> {
+        JobControl control = context.getBean(JobControl.class);
+        control.jobs().get(name);
+        unchecked(() -> control.registerSchedulesIfMissing());
+        unchecked(() -> control.resume(name));
+        return new Output(Map.of("job", name, "paused", false), name + " resumed");
+      };
+    }
+  }
+
+  @Command(
+      name = "history",
+      mixinStandardHelpOptions = true,
+      description = "The job's recent runs, newest first.")
+  static final class History extends JobCommand {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "20",
+        description = "1 to 1000 (default 20).")
+    int limit;
+
+    History(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Action prepare() {
+      if (limit < 1 || limit > 1000) {
+        throw usage("--limit must be between 1 and 1000, got " + limit);
+      }
+      return context -> {
+        context.getBean(JobControl.class).jobs().get(name);
+        List<JobOutcome> runs = context.getBean(JobHistory.class).recent(name, limit);
+        StringBuilder text = new StringBuilder();
+        for (JobOutcome run : runs) {
+          text.append(String.format("#%-6d %s%n", run.executionId(), runText(run)));
+        }
+        return new Output(
+            Map.of("job", name, "runs", runs.stream().map(JobsCommand::run).toList()),
+            runs.isEmpty() ? name + " has not run yet" : text.toString().stripTrailing());
+      };
+    }
+  }
+
+  static Map<String, Object> run(JobOutcome run) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("execution_id", run.executionId());
+    json.put("status", run.status());
+    json.put("trigger", run.trigger());
+    json.put("start", time(run.start()));
+    json.put("end", time(run.end()));
+    json.put("read", run.read());
+    json.put("written", run.written());
+    json.put("filtered", run.filtered());
+    json.put("skipped", run.skipped());
+    json.put("failed", failed(run));
+    json.put("error", run.exitMessage());
+    return json;
+  }
+
+  static String runText(JobOutcome run) {
+    return run.status()
+        + (run.trigger() == null ? "" : " (" + run.trigger() + ")")
+        + " "
+        + (run.start() == null ? "-" : time(run.start()))
+        + " → "
+        + (run.end() == null ? "running" : time(run.end()))
+        + String.format(
+            "  read %d written %d filtered %d skipped %d failed %d",
+            run.read(), run.written(), run.filtered(), run.skipped(), failed(run))
+        + (run.exitMessage() == null
+            ? ""
+            : "  error: " + run.exitMessage().lines().findFirst().orElse(""));
+  }
+
+  /** Items read whose chunk did not commit (non-zero only for a run that failed or stopped). */
+  private static long failed(JobOutcome run) {
+    return "COMPLETED".equals(run.status())
+        ? 0
+        : Math.max(0, run.read() - run.written() - run.filtered() - run.skipped());
+  }
+
+  private static String time(LocalDateTime time) {
+    return time == null ? null : time.withNano(0).toInstant(ZoneOffset.UTC).toString();
+  }
+
+  interface SchedulerCall<T> {
+    T call() throws SchedulerException;
+  }
+
+  interface SchedulerAction {
+    void call() throws SchedulerException;
+  }
+
+  static <T> T unchecked(SchedulerCall<T> call) {
+    try {
+      return call.call();
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("scheduler: " + e.getMessage(), e);
+    }
+  }
+
+  static void unchecked(SchedulerAction action) {
+    unchecked(
+        () -> {
+          action.call();
+          return null;
+        });
+  }
+}

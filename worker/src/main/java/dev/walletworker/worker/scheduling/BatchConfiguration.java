@@ -1,0 +1,18 @@
+package dev.walletworker.worker.scheduling;
+
+import dev.walletworker.alerts.LowBalanceAlertsJobConfiguration;
+import org.springframework.batch.core.configuration.annotation.EnableBatchProcessing;
+import org.springframework.batch.core.configuration.annotation.EnableJdbcJobRepository;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Spring Batch on the application's PostgreSQL (tables from the migrations), and every batch job of
+ * {@code jobs/}. A job added there is registered by importing its configuration here and giving it
+ * a cron in {@code wallet.jobs}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableBatchProcessing
+@EnableJdbcJobRepository(dataSourceRef = "dataSource", transactionManagerRef = "transactionManager")
+@Import({LowBalanceAlertsJobConfiguration.class})
+public class BatchConfiguration {}

@@ -1,0 +1,211 @@
+package dev.walletworker.worker.scheduling;
+
+import java.util.Date;
+import java.util.List;
+import java.util.TimeZone;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.CronTrigger;
+import org.quartz.JobBuilder;
+import org.quartz.JobDataMap;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Everything done to the job schedules through Quartz's JDBC store, so it holds for the whole
+ * cluster: registering the cron schedules, queueing runs, pausing and resuming.
+ */
+public final class JobControl {
+
+  private static final Logger log = LoggerFactory.getLogger(JobControl.class);
+  private static final String GROUP = "wallet";
+
+  /** The NOTIFY channel of wake-ups; the payload is a job name, or {@value #POKE}. */
+  public static final String CHANNEL = "wallet_wakeup";
+
+  /** Payload telling daemons that a run was queued in the store: look now, not at the next poll. */
+  static final String POKE = "poke";
+
+  private final Scheduler scheduler;
+  private final WalletJobs jobs;
+  private final JdbcClient jdbc;
+
+  JobControl(Scheduler scheduler, WalletJobs jobs, DataSource dataSource) {
+    this.scheduler = scheduler;
+    this.jobs = jobs;
+    this.jdbc = JdbcClient.create(dataSource);
+  }
+
+  public WalletJobs jobs() {
+    return jobs;
+  }
+
+  /**
+   * Makes the store's jobs and cron triggers match the configuration. A schedule whose cron changed
+   * is replaced; a paused schedule stays paused.
+   */
+  void registerSchedules() throws SchedulerException {
+    for (WalletJobs.WalletJob job : jobs.all()) {
+      register(job);
+    }
+  }
+
+  /**
+   * Registers the jobs no daemon has registered yet, without touching existing schedules (a CLI
+   * must not rewrite the cluster's crons): pausing or queueing needs the job in the store.
+   */
+  public void registerSchedulesIfMissing() throws SchedulerException {
+    for (WalletJobs.WalletJob job : jobs.all()) {
+      if (!scheduler.checkExists(jobKey(job.name()))) {
+        register(job);
+      }
+    }
+  }
+
+  private void register(WalletJobs.WalletJob job) throws SchedulerException {
+    JobDetail detail =
+        JobBuilder.newJob(LaunchBatchJob.class)
+            .withIdentity(jobKey(job.name()))
+            .withDescription("runs the " + job.name() + " batch job")
+            .storeDurably()
+            // A run whose daemon died is fired again by another member of the cluster.
+            .requestRecovery()
+            .build();
+    scheduler.addJob(detail, true);
+    TriggerKey key = cronKey(job.name());
+    Trigger desired =
+        TriggerBuilder.newTrigger()
+            .withIdentity(key)
+            .forJob(detail)
+            .withSchedule(
+                CronScheduleBuilder.cronSchedule(job.cron())
+                    .inTimeZone(TimeZone.getTimeZone("UTC"))
+                    // Ticks missed while every daemon was down fire once, not once per tick.
+                    .withMisfireHandlingInstructionFireAndProceed())
+            .build();
+    Trigger existing = scheduler.getTrigger(key);
+    if (existing == null) {
+      try {
+        scheduler.scheduleJob(desired);
+        log.info("schedule registered job={} cron='{}'", job.name(), job.cron());
+      } catch (ObjectAlreadyExistsException anotherProcessWasFirst) {
+        // Registered by a process starting at the same moment, from the same configuration.
+      }
+    } else if (!(existing instanceof CronTrigger cron
+        && cron.getCronExpression().equals(job.cron()))) {
+      boolean paused = scheduler.getTriggerState(key) == Trigger.TriggerState.PAUSED;
+      scheduler.rescheduleJob(key, desired);
+      if (paused) {
+        scheduler.pauseTrigger(key);
+      }
+      log.info("schedule changed job={} cron='{}' paused={}", job.name(), job.cron(), paused);
+    }
+  }
+
+  /**
+   * Queues a run in the store; whichever daemon is up runs it (a paused job too: ops asked).
+   *
+   * @return the request id that the run's history will carry
+   */
+  public String queue(String name, String trigger) throws SchedulerException {
+    jobs.get(name);
+    String requestId = UUID.randomUUID().toString();
+    JobDataMap data = new JobDataMap();
+    data.put(LaunchBatchJob.TRIGGER, trigger);
+    data.put(LaunchBatchJob.REQUEST_ID, requestId);
+    scheduler.triggerJob(jobKey(name), data);
+    jdbc.sql("SELECT pg_notify(?, ?)").params(CHANNEL, POKE).query().singleRow();
+    log.info("job queued job={} trigger={} request={}", name, trigger, requestId);
+    return requestId;
+  }
+
+  /**
+   * Queues a wake-up run unless one is already waiting (bursts coalesce into one run) or the job is
+   * paused. A wake-up arriving while the job runs queues one more run after it, so a crossing
+   * behind the running scan is not left for the next cron tick.
+   *
+   * @return whether a run was queued
+   */
+  boolean queueWakeUp(String name) throws SchedulerException {
+    JobKey key = jobKey(name);
+    if (isPaused(name)) {
+      return false;
+    }
+    for (Trigger trigger : scheduler.getTriggersOfJob(key)) {
+      if (trigger.getKey().getName().startsWith("wakeup.")) {
+        Trigger.TriggerState state = scheduler.getTriggerState(trigger.getKey());
+        if (state == Trigger.TriggerState.NORMAL || state == Trigger.TriggerState.BLOCKED) {
+          return false;
+        }
+      }
+    }
+    JobDataMap data = new JobDataMap();
+    data.put(LaunchBatchJob.TRIGGER, "wakeup");
+    scheduler.scheduleJob(
+        TriggerBuilder.newTrigger()
+            .withIdentity("wakeup." + UUID.randomUUID(), GROUP)
+            .forJob(key)
+            .usingJobData(data)
+            .startNow()
+            .build());
+    return true;
+  }
+
+  public void pause(String name) throws SchedulerException {
+    jobs.get(name);
+    scheduler.pauseJob(jobKey(name));
+    log.info("job paused job={}", name);
+  }
+
+  public void resume(String name) throws SchedulerException {
+    jobs.get(name);
+    scheduler.resumeJob(jobKey(name));
+    log.info("job resumed job={}", name);
+  }
+
+  public boolean isPaused(String name) throws SchedulerException {
+    return scheduler.getTriggerState(cronKey(name)) == Trigger.TriggerState.PAUSED;
+  }
+
+  /** When the schedule fires next, or null if it is not registered (no daemon has started yet). */
+  public Date nextFireTime(String name) throws SchedulerException {
+    Trigger trigger = scheduler.getTrigger(cronKey(name));
+    return trigger == null ? null : trigger.getNextFireTime();
+  }
+
+  /** The cron the store holds, which is the one daemons run (null until a daemon registered it). */
+  public String storedCron(String name) throws SchedulerException {
+    return scheduler.getTrigger(cronKey(name)) instanceof CronTrigger cron
+        ? cron.getCronExpression()
+        : null;
+  }
+
+  /** Daemons that checked in with the cluster recently. */
+  public List<String> liveDaemons() {
+    long now = System.currentTimeMillis();
+    return jdbc.sql(
+            "SELECT instance_name FROM qrtz_scheduler_state WHERE sched_name = ?"
+                + " AND last_checkin_time + 2 * checkin_interval + 7500 > ? ORDER BY instance_name")
+        .params(SchedulerConfiguration.SCHEDULER_NAME, now)
+        .query(String.class)
+        .list();
+  }
+
+  static JobKey jobKey(String name) {
+    return JobKey.jobKey(name, GROUP);
+  }
+
+  static TriggerKey cronKey(String name) {
+    return TriggerKey.triggerKey("cron." + name, GROUP);
+  }
+}

@@ -1,0 +1,146 @@
+package dev.walletworker.worker.process;
+
+import dev.walletworker.testing.TestDatabase;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real daemon: {@code java -jar wallet-worker.jar run} in its own process, on the test database,
+ * with its own ports. Its log is kept under {@code target/daemon-logs/}.
+ */
+final class DaemonProcess implements AutoCloseable {
+
+  static final Path JAR = Path.of("target/wallet-worker.jar").toAbsolutePath();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  final String name;
+  final int managementPort;
+  final Path log;
+  private final Process process;
+
+  private DaemonProcess(String name, int managementPort, Path log, Process process) {
+    this.name = name;
+    this.managementPort = managementPort;
+    this.log = log;
+    this.process = process;
+  }
+
+  /** Starts a daemon and waits until it reports ready. */
+  static DaemonProcess start(String name, TestDatabase db, Map<String, String> env)
+      throws Exception {
+    int apiPort = freePort();
+    int managementPort = freePort();
+    Path logs = Path.of("target/daemon-logs");
+    Files.createDirectories(logs);
+    Path log = logs.resolve(name + "-" + System.currentTimeMillis() + ".log");
+    List<String> command =
+        new ArrayList<>(List.of("java", "-Xmx256m", "-jar", JAR.toString(), "run"));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> environment = builder.environment();
+    environment.put("DATABASE_URL", db.jdbcUrl());
+    environment.put("DATABASE_USERNAME", db.username());
+    environment.put("DATABASE_PASSWORD", db.password());
+    environment.put("API_PORT", Integer.toString(apiPort));
+    environment.put("MANAGEMENT_PORT", Integer.toString(managementPort));
+    environment.put("SCHEDULER_CLUSTER_CHECKIN", "1s");
+    environment.put("SCHEDULER_IDLE_WAIT", "1s");
+    Map<String, String> merged = new HashMap<>(env);
+    environment.putAll(merged);
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    DaemonProcess daemon = new DaemonProcess(name, managementPort, log, builder.start());
+    daemon.awaitReady(Duration.ofSeconds(90));
+    return daemon;
+  }
+
+  void awaitReady(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + log());
+      }
+      if (health("/actuator/health/readiness") == 200) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(name + " not ready after " + timeout + ":\n" + log());
+  }
+
+  int health(String path) {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  String get(String path) throws IOException, InterruptedException {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** SIGTERM; returns the exit code. */
+  int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(name + " did not exit within " + timeout + " of SIGTERM:\n" + log());
+    }
+    return process.exitValue();
+  }
+
+  /** SIGKILL: no shutdown of any kind. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  String log() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

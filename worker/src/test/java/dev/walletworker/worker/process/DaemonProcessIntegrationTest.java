@@ -1,0 +1,274 @@
+package dev.walletworker.worker.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.worker.cli.WorkerCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Real daemons ({@code bin/worker run} processes) against one database: wake-ups, the ops job
+ * commands, SIGTERM, SIGKILL and two daemons sharing the work.
+ */
+class DaemonProcessIntegrationTest {
+
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
+
+  private static final String JOB = "low-balance-alerts";
+
+  /** A schedule that never fires during a test: only wake-ups and triggers run the job. */
+  private static final String NEVER = "0 0 0 1 1 ? 2099";
+
+  @Test
+  void aWalletCrossingItsThresholdRunsTheJobWithoutWaitingForTheCronTick() throws Exception {
+    try (DaemonProcess daemon =
+        DaemonProcess.start("wakeup", db, Map.of("LOW_BALANCE_ALERTS_CRON", NEVER))) {
+      String account = wallet("10.00", "5.00");
+
+      long start = System.nanoTime();
+      db.jdbc().sql("UPDATE wallets SET balance = 4 WHERE account_id = ?").param(account).update();
+      await(() -> outbox() == 1, Duration.ofSeconds(10), daemon);
+      Duration reaction = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(reaction).isLessThan(Duration.ofSeconds(5));
+      assertThat(runs()).extracting(r -> r.get("trigger")).containsOnly("wakeup");
+      assertThat(daemon.get("/actuator/health")).contains("\"wakeup_listener\":\"listening\"");
+      assertThat(daemon.get("/actuator/prometheus"))
+          .contains(
+              "wallet_job_runs_total{job=\"low-balance-alerts\",status=\"COMPLETED\",trigger=\"wakeup\"}");
+    }
+  }
+
+  @Test
+  void opsTriggerPauseAndResumeThroughTheCli() throws Exception {
+    try (DaemonProcess daemon =
+        DaemonProcess.start("ops", db, Map.of("LOW_BALANCE_ALERTS_CRON", "* * * * * ?"))) {
+      wallet("1.00", "5.00"); // below: the next run alerts
+
+      String paused = cli("jobs", "pause", JOB, "--json");
+      assertThat(paused).contains("\"paused\" : true");
+      assertThat(cli("jobs", "list", "--json")).contains("\"paused\" : true");
+      Thread.sleep(1500); // a run that had already fired may still finish
+      long runsWhilePaused = runs().size();
+      Thread.sleep(3000);
+      assertThat(runs()).hasSize((int) runsWhilePaused);
+
+      String triggered = cli("jobs", "trigger", JOB, "--wait", "--json");
+      assertThat(triggered)
+          .contains("\"status\" : \"COMPLETED\"", "\"where\" : \"ran by a daemon\"");
+      assertThat(outbox()).isEqualTo(1);
+
+      cli("jobs", "resume", JOB);
+      long before = runs().size();
+      await(() -> runs().size() >= before + 2, Duration.ofSeconds(15), daemon);
+      assertThat(cli("jobs", "history", JOB, "--limit", "3", "--json"))
+          .contains("\"trigger\" : \"cron\"");
+    }
+  }
+
+  @Test
+  void sigtermStopsTakingRunsDrainsAndExitsZeroAndTheNextDaemonFinishesTheRun() throws Exception {
+    crossingWallets(3000);
+    Map<String, String> slow =
+        Map.of(
+            "LOW_BALANCE_ALERTS_CRON", NEVER,
+            "LOW_BALANCE_ALERTS_CHUNK_SIZE", "1",
+            "SHUTDOWN_DRAIN_TIMEOUT", "1s");
+    DaemonProcess first = DaemonProcess.start("drain-1", db, slow);
+    try {
+      cli("jobs", "trigger", JOB);
+      await(() -> outbox() > 50, Duration.ofSeconds(30), first);
+
+      int exit = first.terminate(Duration.ofSeconds(30));
+
+      assertThat(exit).as(first.log()).isZero();
+      assertThat(first.log())
+          .contains("daemon stopping", "stopping it at its next chunk", "daemon stopped");
+      assertThat(runs()).extracting(r -> r.get("status")).containsExactly("STOPPED");
+      assertThat(outbox()).isLessThan(3000);
+    } finally {
+      first.close();
+    }
+    try (DaemonProcess second = DaemonProcess.start("drain-2", db, slow)) {
+      cli("jobs", "trigger", JOB);
+      await(() -> outbox() == 3000, Duration.ofSeconds(90), second);
+      await(
+          () -> runs().stream().allMatch(r -> r.get("end_time") != null),
+          Duration.ofSeconds(30),
+          second);
+      assertThat(writtenInAllRuns()).as(steps() + "\n" + runs()).isEqualTo(3000);
+    }
+  }
+
+  @Test
+  void aDaemonKilledMidRunIsRecoveredByAnotherWithoutDoingAnyItemTwice() throws Exception {
+    crossingWallets(3000);
+    Map<String, String> slow =
+        Map.of("LOW_BALANCE_ALERTS_CRON", NEVER, "LOW_BALANCE_ALERTS_CHUNK_SIZE", "1");
+    try (DaemonProcess victim = DaemonProcess.start("victim", db, slow);
+        DaemonProcess survivor = DaemonProcess.start("survivor", db, slow)) {
+      cli("jobs", "trigger", JOB);
+      await(() -> outbox() > 50, Duration.ofSeconds(30), victim);
+      String runner = (String) runs().get(0).get("runner");
+      DaemonProcess running = runner.endsWith(":" + victim.pid()) ? victim : survivor;
+      DaemonProcess other = running == victim ? survivor : victim;
+
+      running.kill();
+      long doneAtKill = outbox();
+
+      await(() -> outbox() == 3000, Duration.ofSeconds(90), other);
+      await(
+          () -> runs().stream().allMatch(r -> r.get("end_time") != null),
+          Duration.ofSeconds(30),
+          other);
+      assertThat(doneAtKill).isLessThan(3000);
+      List<Map<String, Object>> runs = runs();
+      assertThat(runs).extracting(r -> r.get("status")).contains("FAILED", "COMPLETED");
+      assertThat(runs).extracting(r -> r.get("trigger")).contains("recovery");
+      // No item twice: the runs' written counts add up to exactly the wallets, once each.
+      assertThat(writtenInAllRuns()).isEqualTo(3000);
+      assertThat(other.log()).contains("interrupted earlier");
+    }
+  }
+
+  @Test
+  void twoDaemonsShareTheWorkAndNoItemIsDoneTwice() throws Exception {
+    // Wake-ups reach every daemon; whichever queues the run first takes it.
+    Map<String, String> wakeUpsOnly = Map.of("LOW_BALANCE_ALERTS_CRON", NEVER);
+    List<String> wallets = new java.util.ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      wallets.add(wallet("10.00", "5.00"));
+    }
+    try (DaemonProcess a = DaemonProcess.start("share-a", db, wakeUpsOnly);
+        DaemonProcess b = DaemonProcess.start("share-b", db, wakeUpsOnly)) {
+      int crossed = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while ((crossed < 500 || distinctRunners() < 2)
+          && crossed < wallets.size()
+          && System.nanoTime() < deadline) {
+        List<String> wave = wallets.subList(crossed, crossed + 25);
+        db.jdbc()
+            .sql("UPDATE wallets SET balance = 1 WHERE account_id IN (:ids)")
+            .param("ids", wave)
+            .update();
+        crossed += wave.size();
+        Thread.sleep(150);
+      }
+      int expected = crossed;
+      await(() -> outbox() == expected, Duration.ofSeconds(30), a);
+
+      assertThat(distinctRunners()).as("runs by both daemons").isEqualTo(2);
+      assertThat(writtenInAllRuns()).isEqualTo(expected);
+      assertThat(
+              db.jdbc()
+                  .sql("SELECT count(DISTINCT account_id) FROM mail_outbox")
+                  .query(Long.class)
+                  .single())
+          .isEqualTo(expected);
+    }
+  }
+
+  // --- helpers
+
+  private static int walletSeq = 0;
+
+  /** An account whose wallet has the given balance and an armed alert at {@code threshold}. */
+  private String wallet(String balance, String threshold) {
+    String id = String.format("acct_%016d", ++walletSeq);
+    db.jdbc()
+        .sql("INSERT INTO accounts (id, email, created_at) VALUES (?, ?, now())")
+        .params(id, id + "@example.com")
+        .update();
+    db.jdbc()
+        .sql(
+            "INSERT INTO wallets (account_id, balance, low_balance_alert_enabled, low_balance_alert_threshold, updated_at)"
+                + " VALUES (?, ?::numeric, true, ?::numeric, now())")
+        .params(id, balance, threshold)
+        .update();
+    return id;
+  }
+
+  /** {@code n} wallets already below their alert threshold (inserted: no wake-up fires). */
+  private void crossingWallets(int n) {
+    for (int i = 0; i < n; i++) {
+      wallet("1.00", "5.00");
+    }
+  }
+
+  private long outbox() {
+    return db.jdbc().sql("SELECT count(*) FROM mail_outbox").query(Long.class).single();
+  }
+
+  private List<Map<String, Object>> runs() {
+    return db.jdbc()
+        .sql(
+            "SELECT e.job_execution_id, e.status, e.end_time,"
+                + " (SELECT parameter_value FROM batch_job_execution_params p WHERE p.job_execution_id = e.job_execution_id AND parameter_name = 'trigger') AS trigger,"
+                + " (SELECT parameter_value FROM batch_job_execution_params p WHERE p.job_execution_id = e.job_execution_id AND parameter_name = 'runner') AS runner"
+                + " FROM batch_job_execution e ORDER BY e.job_execution_id")
+        .query()
+        .listOfRows();
+  }
+
+  private String steps() {
+    return db.jdbc()
+        .sql(
+            "SELECT step_execution_id, job_execution_id, status, read_count, write_count, filter_count, commit_count, rollback_count FROM batch_step_execution ORDER BY 1")
+        .query()
+        .listOfRows()
+        .toString();
+  }
+
+  private long writtenInAllRuns() {
+    return db.jdbc()
+        .sql("SELECT coalesce(sum(write_count), 0) FROM batch_step_execution")
+        .query(Long.class)
+        .single();
+  }
+
+  private long distinctRunners() {
+    return db.jdbc()
+        .sql(
+            "SELECT count(DISTINCT parameter_value) FROM batch_job_execution_params p"
+                + " JOIN batch_step_execution s ON s.job_execution_id = p.job_execution_id"
+                + " WHERE p.parameter_name = 'runner' AND s.write_count > 0")
+        .query(Long.class)
+        .single();
+  }
+
+  private String cli(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        WorkerCommand.execute(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of(
+                "wallet.database.url", db.jdbcUrl(),
+                "wallet.database.username", db.username(),
+                "wallet.database.password", db.password()));
+    assertThat(code).as("bin/worker %s: %s", String.join(" ", args), err).isZero();
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static void await(BooleanSupplier condition, Duration timeout, DaemonProcess daemon)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "condition not met within " + timeout + "; daemon log:\n" + daemon.log());
+      }
+      Thread.sleep(100);
+    }
+  }
+}
