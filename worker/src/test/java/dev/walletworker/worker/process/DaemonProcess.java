@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +37,17 @@ final class DaemonProcess implements AutoCloseable {
     this.process = process;
   }
 
-  /** Starts a daemon and waits until it reports ready. */
+  /** Where a daemon connects. */
+  record Target(String url, String username, String password) {}
+
+  /** Starts a daemon on the test database and waits until it reports ready. */
   static DaemonProcess start(String name, TestDatabase db, Map<String, String> env)
       throws Exception {
+    return start(name, new Target(db.jdbcUrl(), db.username(), db.password()), env);
+  }
+
+  /** Starts a daemon on {@code target} and waits until it reports ready. */
+  static DaemonProcess start(String name, Target target, Map<String, String> env) throws Exception {
     int apiPort = freePort();
     int managementPort = freePort();
     Path logs = Path.of("target/daemon-logs");
@@ -50,15 +57,14 @@ final class DaemonProcess implements AutoCloseable {
         new ArrayList<>(List.of("java", "-Xmx256m", "-jar", JAR.toString(), "run"));
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> environment = builder.environment();
-    environment.put("DATABASE_URL", db.jdbcUrl());
-    environment.put("DATABASE_USERNAME", db.username());
-    environment.put("DATABASE_PASSWORD", db.password());
+    environment.put("DATABASE_URL", target.url());
+    environment.put("DATABASE_USERNAME", target.username());
+    environment.put("DATABASE_PASSWORD", target.password());
     environment.put("API_PORT", Integer.toString(apiPort));
     environment.put("MANAGEMENT_PORT", Integer.toString(managementPort));
     environment.put("SCHEDULER_CLUSTER_CHECKIN", "1s");
     environment.put("SCHEDULER_IDLE_WAIT", "1s");
-    Map<String, String> merged = new HashMap<>(env);
-    environment.putAll(merged);
+    environment.putAll(env);
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     DaemonProcess daemon = new DaemonProcess(name, managementPort, log, builder.start());
     daemon.awaitReady(Duration.ofSeconds(90));

@@ -176,6 +176,29 @@ class DaemonProcessIntegrationTest {
     }
   }
 
+  @Test
+  void ticksMissedWhileNoDaemonRanFireOnceNotOncePerTick() throws Exception {
+    Map<String, String> everyTwoSeconds =
+        Map.of("LOW_BALANCE_ALERTS_CRON", "0/2 * * * * ?", "SCHEDULER_MISFIRE_THRESHOLD", "1s");
+    DaemonProcess first = DaemonProcess.start("misfire-1", db, everyTwoSeconds);
+    try {
+      await(() -> !runs().isEmpty(), Duration.ofSeconds(10), first);
+      assertThat(first.terminate(Duration.ofSeconds(30))).isZero();
+    } finally {
+      first.close();
+    }
+    Thread.sleep(12_000); // six ticks with no daemon
+    int before = runs().size();
+
+    try (DaemonProcess second = DaemonProcess.start("misfire-2", db, everyTwoSeconds)) {
+      Thread.sleep(1_500);
+      int caughtUp = runs().size() - before;
+
+      // One catch-up run (plus at most one regular tick in the window), never one per missed tick.
+      assertThat(caughtUp).isBetween(1, 2);
+    }
+  }
+
   // --- helpers
 
   private static int walletSeq = 0;
