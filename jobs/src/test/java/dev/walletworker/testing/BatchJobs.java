@@ -2,6 +2,7 @@ package dev.walletworker.testing;
 
 import dev.walletworker.db.Database;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.EnableBatchProcessing;
@@ -25,7 +26,17 @@ public final class BatchJobs implements AutoCloseable {
   private final AnnotationConfigApplicationContext context;
 
   public BatchJobs(TestDatabase db, Clock clock, Class<?>... jobConfigurations) {
+    this(db, clock, List.of(), jobConfigurations);
+  }
+
+  /** With {@code beans} (settings, collaborators) registered as singletons. */
+  @SuppressWarnings("unchecked")
+  public BatchJobs(
+      TestDatabase db, Clock clock, List<Object> beans, Class<?>... jobConfigurations) {
     context = new AnnotationConfigApplicationContext();
+    for (Object bean : beans) {
+      context.registerBean((Class<Object>) bean.getClass(), () -> bean);
+    }
     // Wrapped so that closing this context leaves the shared test pool open.
     context.registerBean(
         "dataSource", DataSource.class, () -> new DelegatingDataSource(db.dataSource()));

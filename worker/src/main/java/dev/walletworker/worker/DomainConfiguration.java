@@ -3,6 +3,7 @@ package dev.walletworker.worker;
 import dev.walletworker.account.Accounts;
 import dev.walletworker.db.Database;
 import dev.walletworker.ledger.Ledger;
+import dev.walletworker.mail.MailOutbox;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,5 +25,10 @@ public class DomainConfiguration {
   @Bean
   Ledger ledger(Database database, Clock clock) {
     return new Ledger(database, clock);
+  }
+
+  @Bean
+  MailOutbox mailOutbox(Database database, Clock clock) {
+    return new MailOutbox(database, clock);
   }
 }

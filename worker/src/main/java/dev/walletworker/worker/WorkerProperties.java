@@ -14,13 +14,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param jobs each batch job's schedule and chunk size, by job name
  * @param scheduler the Quartz cluster
  * @param wakeup running jobs at once when a wallet crosses a threshold
+ * @param mail how email is sent
  */
 @ConfigurationProperties("wallet")
 public record WorkerProperties(
     @DefaultValue Database database,
     Map<String, JobSettings> jobs,
     @DefaultValue Scheduler scheduler,
-    @DefaultValue WakeUp wakeup) {
+    @DefaultValue WakeUp wakeup,
+    @DefaultValue Mail mail) {
 
   public Map<String, JobSettings> jobs() {
     return jobs == null ? Map.of() : jobs;
@@ -88,4 +90,38 @@ public record WorkerProperties(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("50ms") Duration coalesce,
       @DefaultValue("1s") Duration reconnectDelay) {}
+
+  /**
+   * @param host SMTP server
+   * @param port SMTP port
+   * @param username SMTP user; blank for no authentication
+   * @param password SMTP password
+   * @param startTls require STARTTLS
+   * @param from the From address
+   * @param replyTo the Reply-To address; blank for none
+   * @param dashboardUrl the billing dashboard every email links to
+   * @param connectTimeout SMTP connect timeout
+   * @param readTimeout SMTP read timeout
+   * @param writeTimeout SMTP write timeout
+   * @param batchSize messages sent over one SMTP connection
+   * @param maxAttempts attempts before a message is marked failed
+   * @param initialBackoff wait after the first failed attempt; doubles each time
+   * @param maxBackoff the longest wait between attempts
+   */
+  public record Mail(
+      @DefaultValue("localhost") String host,
+      @DefaultValue("25") int port,
+      String username,
+      String password,
+      @DefaultValue("false") boolean startTls,
+      @DefaultValue("Wallet Billing <billing@example.com>") String from,
+      String replyTo,
+      @DefaultValue("https://dashboard.example.com") String dashboardUrl,
+      @DefaultValue("10s") Duration connectTimeout,
+      @DefaultValue("30s") Duration readTimeout,
+      @DefaultValue("30s") Duration writeTimeout,
+      @DefaultValue("50") int batchSize,
+      @DefaultValue("12") int maxAttempts,
+      @DefaultValue("30s") Duration initialBackoff,
+      @DefaultValue("15m") Duration maxBackoff) {}
 }

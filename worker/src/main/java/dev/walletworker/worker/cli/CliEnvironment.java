@@ -4,6 +4,7 @@ import dev.walletworker.worker.DaemonApplication;
 import dev.walletworker.worker.DomainConfiguration;
 import dev.walletworker.worker.WorkerProperties;
 import dev.walletworker.worker.db.DatabaseConfiguration;
+import dev.walletworker.worker.mail.MailConfiguration;
 import dev.walletworker.worker.scheduling.SchedulerConfiguration;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -70,6 +71,12 @@ public final class CliEnvironment {
   @EnableConfigurationProperties(WorkerProperties.class)
   @Import({DatabaseConfiguration.class, DomainConfiguration.class})
   static class CliApplication {}
+
+  /** Mail previews: configuration and templates only, no database. */
+  @Configuration(proxyBeanMethods = false)
+  @EnableConfigurationProperties(WorkerProperties.class)
+  @Import(MailConfiguration.class)
+  static class MailCliApplication {}
 
   /** Job commands: the scheduler's store (never started here) and the batch jobs. */
   @Configuration(proxyBeanMethods = false)

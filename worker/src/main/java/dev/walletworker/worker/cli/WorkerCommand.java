@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
       MigrateCommand.class,
       AccountsCommand.class,
       WalletCommand.class,
-      JobsCommand.class
+      JobsCommand.class,
+      MailCommand.class
     })
 public final class WorkerCommand implements Runnable {
 

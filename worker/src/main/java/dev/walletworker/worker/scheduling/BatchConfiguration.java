@@ -1,6 +1,8 @@
 package dev.walletworker.worker.scheduling;
 
 import dev.walletworker.alerts.LowBalanceAlertsJobConfiguration;
+import dev.walletworker.mail.MailDispatchJobConfiguration;
+import dev.walletworker.worker.mail.MailConfiguration;
 import org.springframework.batch.core.configuration.annotation.EnableBatchProcessing;
 import org.springframework.batch.core.configuration.annotation.EnableJdbcJobRepository;
 import org.springframework.context.annotation.Configuration;
@@ -14,5 +16,9 @@ import org.springframework.context.annotation.Import;
 @Configuration(proxyBeanMethods = false)
 @EnableBatchProcessing
 @EnableJdbcJobRepository(dataSourceRef = "dataSource", transactionManagerRef = "transactionManager")
-@Import({LowBalanceAlertsJobConfiguration.class})
+@Import({
+  MailConfiguration.class,
+  LowBalanceAlertsJobConfiguration.class,
+  MailDispatchJobConfiguration.class
+})
 public class BatchConfiguration {}

@@ -236,7 +236,10 @@ class DaemonProcessIntegrationTest {
             "SELECT e.job_execution_id, e.status, e.end_time,"
                 + " (SELECT parameter_value FROM batch_job_execution_params p WHERE p.job_execution_id = e.job_execution_id AND parameter_name = 'trigger') AS trigger,"
                 + " (SELECT parameter_value FROM batch_job_execution_params p WHERE p.job_execution_id = e.job_execution_id AND parameter_name = 'runner') AS runner"
-                + " FROM batch_job_execution e ORDER BY e.job_execution_id")
+                + " FROM batch_job_execution e JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id"
+                + " WHERE i.job_name = '"
+                + JOB
+                + "' ORDER BY e.job_execution_id")
         .query()
         .listOfRows();
   }
@@ -252,7 +255,8 @@ class DaemonProcessIntegrationTest {
 
   private long writtenInAllRuns() {
     return db.jdbc()
-        .sql("SELECT coalesce(sum(write_count), 0) FROM batch_step_execution")
+        .sql(
+            "SELECT coalesce(sum(write_count), 0) FROM batch_step_execution WHERE step_name = 'claim-and-queue-alerts'")
         .query(Long.class)
         .single();
   }
@@ -262,7 +266,8 @@ class DaemonProcessIntegrationTest {
         .sql(
             "SELECT count(DISTINCT parameter_value) FROM batch_job_execution_params p"
                 + " JOIN batch_step_execution s ON s.job_execution_id = p.job_execution_id"
-                + " WHERE p.parameter_name = 'runner' AND s.write_count > 0")
+                + " WHERE p.parameter_name = 'runner' AND s.write_count > 0"
+                + " AND s.step_name = 'claim-and-queue-alerts'")
         .query(Long.class)
         .single();
   }

@@ -1,0 +1,119 @@
+package dev.walletworker.mail;
+
+import dev.walletworker.ErrorType;
+import dev.walletworker.WalletException;
+import dev.walletworker.db.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What ops see and do in the outbox: list messages, send a failed one again. */
+public final class MailOutbox {
+
+  private static final Logger log = LoggerFactory.getLogger(MailOutbox.class);
+  private static final Set<String> STATUSES = Set.of("pending", "sent", "failed");
+
+  /** One outbox row as ops see it (no payload, no recipient address). */
+  public record Entry(
+      long id,
+      String kind,
+      String accountId,
+      String status,
+      int attempts,
+      Instant createdAt,
+      Instant nextAttemptAt,
+      Instant sentAt,
+      String lastError) {}
+
+  private final Database db;
+  private final Clock clock;
+
+  public MailOutbox(Database db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /** Newest first; {@code status} and {@code accountId} may be null for all. */
+  public List<Entry> list(String status, String accountId, int limit) {
+    if (status != null && !STATUSES.contains(status)) {
+      throw new WalletException(
+          ErrorType.INVALID_REQUEST,
+          "status must be pending, sent or failed, got '" + status + "'",
+          "status");
+    }
+    if (limit < 1 || limit > 1000) {
+      throw new WalletException(
+          ErrorType.INVALID_REQUEST, "limit must be between 1 and 1000", "limit");
+    }
+    return db.jdbc()
+        .sql(
+            "SELECT * FROM mail_outbox WHERE (?::text IS NULL OR status = ?) AND (?::text IS NULL OR account_id = ?)"
+                + " ORDER BY id DESC LIMIT ?")
+        .params(status, status, accountId, accountId, limit)
+        .query(MailOutbox::map)
+        .list();
+  }
+
+  /** Puts a failed message back in the queue with fresh attempts; it is sent at the next run. */
+  public Entry retry(long id) {
+    return db.inTransaction(
+        () -> {
+          Entry entry =
+              db.jdbc()
+                  .sql("SELECT * FROM mail_outbox WHERE id = ? FOR UPDATE")
+                  .param(id)
+                  .query(MailOutbox::map)
+                  .optional()
+                  .orElseThrow(
+                      () ->
+                          new WalletException(
+                              ErrorType.INVALID_REQUEST, "no mail message " + id, "id"));
+          if (!entry.status().equals("failed")) {
+            throw new WalletException(
+                ErrorType.INVALID_REQUEST,
+                "mail message "
+                    + id
+                    + " is "
+                    + entry.status()
+                    + "; only failed messages can be retried",
+                "id");
+          }
+          db.jdbc()
+              .sql(
+                  "UPDATE mail_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?,"
+                      + " last_error = NULL WHERE id = ?")
+              .params(Timestamp.from(clock.instant()), id)
+              .update();
+          log.info(
+              "mail requeued by ops id={} kind={} account={}", id, entry.kind(), entry.accountId());
+          return db.jdbc()
+              .sql("SELECT * FROM mail_outbox WHERE id = ?")
+              .param(id)
+              .query(MailOutbox::map)
+              .single();
+        });
+  }
+
+  private static Entry map(ResultSet rs, int row) throws SQLException {
+    return new Entry(
+        rs.getLong("id"),
+        rs.getString("kind"),
+        rs.getString("account_id"),
+        rs.getString("status"),
+        rs.getInt("attempts"),
+        instant(rs.getTimestamp("created_at")),
+        instant(rs.getTimestamp("next_attempt_at")),
+        instant(rs.getTimestamp("sent_at")),
+        rs.getString("last_error"));
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+}

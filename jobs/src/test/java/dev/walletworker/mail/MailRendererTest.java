@@ -1,0 +1,80 @@
+package dev.walletworker.mail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class MailRendererTest {
+
+  private final MailRenderer renderer = new MailRenderer("https://dashboard.example.com/");
+
+  @ParameterizedTest
+  @EnumSource(MailKind.class)
+  void everyKindRendersItsSampleWithTheDashboardLink(MailKind kind) {
+    RenderedMail mail =
+        renderer.render(
+            kind, "acct_0123456789abcdef", "ada@example.com", "Ada", kind.samplePayload());
+
+    assertThat(mail.subject()).isNotBlank().doesNotContain("{{", "\n", "\r");
+    assertThat(mail.text())
+        .contains("Hello Ada,", "https://dashboard.example.com/billing", "acct_0123456789abcdef");
+    assertThat(mail.html())
+        .contains("Hello Ada,", "href=\"https://dashboard.example.com/billing\"", "<html");
+    assertThat(mail.text() + mail.html()).doesNotContain("{{", "}}");
+  }
+
+  @Test
+  void lowBalanceNamesBalanceAndThresholdInCurrencyAndSaysWhatHappensNext() {
+    Map<String, Object> payload = new HashMap<>(MailKind.LOW_BALANCE.samplePayload());
+    RenderedMail on =
+        renderer.render(MailKind.LOW_BALANCE, "acct_x", "ada@example.com", null, payload);
+
+    assertThat(on.subject()).isEqualTo("Your ada@example.com balance is low: $4.20");
+    assertThat(on.text()).contains("$4.20", "$10.00", "charge your saved card $25.00");
+
+    payload.put("auto_topup", false);
+    RenderedMail off =
+        renderer.render(MailKind.LOW_BALANCE, "acct_x", "ada@example.com", "Ada", payload);
+    assertThat(off.text())
+        .contains("Add credits here", "turn on auto top-up")
+        .doesNotContain("$25.00");
+  }
+
+  @Test
+  void moneyIsRoundedToCentsInTheWalletsCurrency() {
+    assertThat(MailRenderer.money(new BigDecimal("4.2049"), "USD")).isEqualTo("$4.20");
+    assertThat(MailRenderer.money(new BigDecimal("0.005"), "USD")).isEqualTo("$0.01");
+    assertThat(MailRenderer.money(new BigDecimal("1250"), "EUR")).isEqualTo("€1,250.00");
+  }
+
+  @Test
+  void htmlEscapesWhatTheOwnerTyped() {
+    RenderedMail mail =
+        renderer.render(
+            MailKind.LOW_BALANCE,
+            "acct_x",
+            "a@example.com",
+            "<script>alert(1)</script>",
+            MailKind.LOW_BALANCE.samplePayload());
+
+    assertThat(mail.html()).contains("&lt;script&gt;").doesNotContain("<script>");
+  }
+
+  @Test
+  void subjectsCannotCarryLineBreaks() {
+    Map<String, Object> payload = new HashMap<>(MailKind.TOPUP_FAILED.samplePayload());
+    payload.put("reason", "declined\r\nBcc: attacker@evil.example");
+
+    assertThat(
+            renderer
+                .render(MailKind.TOPUP_FAILED, "acct_x", "a@example.com", null, payload)
+                .subject())
+        .doesNotContain("\r", "\n")
+        .contains("declined Bcc: attacker@evil.example");
+  }
+}

@@ -1,0 +1,201 @@
+package dev.walletworker.worker.cli;
+
+import dev.walletworker.mail.MailComposer;
+import dev.walletworker.mail.MailKind;
+import dev.walletworker.mail.MailOutbox;
+import dev.walletworker.mail.MailRenderer;
+import dev.walletworker.mail.RenderedMail;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "mail",
+    description = "Inspect the mail outbox, send failed mail again, preview every email.",
+    mixinStandardHelpOptions = true,
+    subcommands = {MailCommand.ListMail.class, MailCommand.Retry.class, MailCommand.Preview.class})
+final class MailCommand {
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "Outbox messages, newest first.")
+  static final class ListMail extends DatabaseCommand {
+    @Option(names = "--status", paramLabel = "pending|sent|failed")
+    String status;
+
+    @Option(names = "--account", paramLabel = "ID")
+    String account;
+
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "20",
+        description = "1 to 1000 (default 20).")
+    int limit;
+
+    ListMail(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Action prepare() {
+      if (status != null && !List.of("pending", "sent", "failed").contains(status)) {
+        throw usage("--status must be pending, sent or failed, got '" + status + "'");
+      }
+      if (limit < 1 || limit > 1000) {
+        throw usage("--limit must be between 1 and 1000, got " + limit);
+      }
+      return context -> {
+        List<MailOutbox.Entry> entries =
+            context.getBean(MailOutbox.class).list(status, account, limit);
+        List<Map<String, Object>> json = new ArrayList<>();
+        StringBuilder text =
+            new StringBuilder(
+                String.format(
+                    "%-8s  %-22s  %-22s  %-7s  %-8s  %-20s  %s%n",
+                    "ID", "KIND", "ACCOUNT", "STATUS", "ATTEMPTS", "WHEN", "LAST ERROR"));
+        for (MailOutbox.Entry e : entries) {
+          json.add(entry(e));
+          Instant when =
+              e.status().equals("sent")
+                  ? e.sentAt()
+                  : e.status().equals("pending") ? e.nextAttemptAt() : e.createdAt();
+          text.append(
+              String.format(
+                  "%-8d  %-22s  %-22s  %-7s  %-8d  %-20s  %s%n",
+                  e.id(),
+                  e.kind(),
+                  e.accountId(),
+                  e.status(),
+                  e.attempts(),
+                  Views.time(when),
+                  e.lastError() == null ? "" : e.lastError()));
+        }
+        return new Output(
+            Map.of("messages", json),
+            entries.isEmpty() ? "no messages" : text.toString().stripTrailing());
+      };
+    }
+  }
+
+  @Command(
+      name = "retry",
+      mixinStandardHelpOptions = true,
+      description = "Queue a failed message again (attempts start over).")
+  static final class Retry extends DatabaseCommand {
+    @Parameters(index = "0", paramLabel = "ID")
+    long id;
+
+    Retry(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Action prepare() {
+      return context -> {
+        MailOutbox.Entry entry = context.getBean(MailOutbox.class).retry(id);
+        return new Output(
+            entry(entry), "mail " + id + " queued again; it is sent at the next dispatch");
+      };
+    }
+  }
+
+  @Command(
+      name = "preview",
+      mixinStandardHelpOptions = true,
+      description = "Render a sample of an email kind (or all) to .eml and .html files.")
+  static final class Preview extends DatabaseCommand {
+    @Parameters(index = "0", paramLabel = "KIND", description = "An email kind, or 'all'.")
+    String kind;
+
+    @Option(
+        names = "--out",
+        paramLabel = "DIR",
+        defaultValue = "var/mail-preview",
+        description = "Where to write (default var/mail-preview).")
+    Path out;
+
+    Preview(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Class<?> application() {
+      return CliEnvironment.MailCliApplication.class;
+    }
+
+    @Override
+    Action prepare() {
+      List<MailKind> kinds =
+          kind.equals("all") ? Arrays.asList(MailKind.values()) : List.of(MailKind.fromCode(kind));
+      return context -> {
+        MailComposer composer = context.getBean(MailComposer.class);
+        MailRenderer renderer = context.getBean(MailRenderer.class);
+        Session session = Session.getInstance(new Properties());
+        List<String> files = new ArrayList<>();
+        try {
+          Files.createDirectories(out);
+          for (MailKind k : kinds) {
+            String account = "acct_0123456789abcdef";
+            MimeMessage message =
+                composer.compose(
+                    session,
+                    k,
+                    k.dedupeKey(account, "preview"),
+                    account,
+                    "owner@example.com",
+                    "Ada Lovelace",
+                    k.samplePayload(),
+                    new Date());
+            Path eml = out.resolve(k.code() + ".eml");
+            try (OutputStream stream = Files.newOutputStream(eml)) {
+              message.writeTo(stream);
+            }
+            RenderedMail rendered =
+                renderer.render(k, account, "owner@example.com", "Ada Lovelace", k.samplePayload());
+            Path html = out.resolve(k.code() + ".html");
+            Files.writeString(html, rendered.html());
+            files.add(eml.toString());
+            files.add(html.toString());
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("could not write to " + out + ": " + e.getMessage(), e);
+        } catch (jakarta.mail.MessagingException e) {
+          throw new IllegalStateException(e.getMessage(), e);
+        }
+        return new Output(Map.of("files", files), String.join("\n", files));
+      };
+    }
+  }
+
+  static Map<String, Object> entry(MailOutbox.Entry e) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", e.id());
+    json.put("kind", e.kind());
+    json.put("account", e.accountId());
+    json.put("status", e.status());
+    json.put("attempts", e.attempts());
+    json.put("created_at", Views.time(e.createdAt()));
+    json.put(
+        "next_attempt_at", e.status().equals("pending") ? Views.time(e.nextAttemptAt()) : null);
+    json.put("sent_at", Views.time(e.sentAt()));
+    json.put("last_error", e.lastError());
+    return json;
+  }
+}

@@ -1,0 +1,45 @@
+package dev.walletworker.worker.mail;
+
+import dev.walletworker.mail.MailComposer;
+import dev.walletworker.mail.MailRenderer;
+import dev.walletworker.mail.MailSettings;
+import dev.walletworker.worker.WorkerProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Email: settings from configuration, the template renderer and the MIME composer. */
+@Configuration(proxyBeanMethods = false)
+public class MailConfiguration {
+
+  @Bean
+  MailSettings mailSettings(WorkerProperties properties) {
+    WorkerProperties.Mail mail = properties.mail();
+    return new MailSettings(
+        mail.host(),
+        mail.port(),
+        mail.username(),
+        mail.password(),
+        mail.startTls(),
+        mail.from(),
+        mail.replyTo(),
+        mail.dashboardUrl(),
+        mail.connectTimeout(),
+        mail.readTimeout(),
+        mail.writeTimeout(),
+        mail.batchSize(),
+        mail.maxAttempts(),
+        mail.initialBackoff(),
+        mail.maxBackoff());
+  }
+
+  @Bean
+  MailRenderer mailRenderer(MailSettings settings) {
+    return new MailRenderer(settings.dashboardUrl());
+  }
+
+  /** Fails the start with a clear message when MAIL_FROM or MAIL_REPLY_TO is not an address. */
+  @Bean
+  MailComposer mailComposer(MailRenderer renderer, MailSettings settings) {
+    return new MailComposer(renderer, settings.from(), settings.replyTo());
+  }
+}
