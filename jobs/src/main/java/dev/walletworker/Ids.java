@@ -18,7 +18,7 @@ public final class Ids {
     return "txn_" + random(24);
   }
 
-  static String random(int length) {
+  public static String random(int length) {
     char[] out = new char[length];
     for (int i = 0; i < length; i++) {
       out[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];

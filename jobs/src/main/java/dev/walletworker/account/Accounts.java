@@ -100,13 +100,22 @@ public final class Accounts {
                   .orElseThrow(() -> notFound(accountId))
                   .wallet();
           Wallet next = merge(current, change);
+          boolean freshStart =
+              (next.autoTopUp().enabled() && !current.autoTopUp().enabled())
+                  || !java.util.Objects.equals(
+                      next.autoTopUp().paymentMethodId(), current.autoTopUp().paymentMethodId());
           db.jdbc()
               .sql(
                   "UPDATE wallets SET auto_topup_enabled = ?, auto_topup_threshold = ?,"
                       + " auto_topup_amount = ?, stripe_customer_id = ?,"
                       + " stripe_payment_method_id = ?, low_balance_alert_enabled = ?,"
                       + " low_balance_alert_threshold = ?, spending_limit_enabled = ?,"
-                      + " spending_limit_monthly = ?, spending_limit_action = ?, updated_at = ?"
+                      + " spending_limit_monthly = ?, spending_limit_action = ?, updated_at = ?,"
+                      // A fresh start for auto top-up when the owner turns it back on or changes
+                      // the card: past declines were about the old situation.
+                      + " auto_topup_failures = CASE WHEN ? THEN 0 ELSE auto_topup_failures END,"
+                      + " auto_topup_retry_after = CASE WHEN ? THEN NULL ELSE auto_topup_retry_after END,"
+                      + " auto_topup_disabled_reason = CASE WHEN ? THEN NULL ELSE auto_topup_disabled_reason END"
                       + " WHERE account_id = ?")
               .params(
                   next.autoTopUp().enabled(),
@@ -120,6 +129,9 @@ public final class Accounts {
                   next.spendingLimit().monthlyLimit(),
                   next.spendingLimit().action().code(),
                   Timestamp.from(clock.instant()),
+                  freshStart,
+                  freshStart,
+                  freshStart || !next.autoTopUp().enabled(),
                   accountId)
               .update();
           log.info(
@@ -196,7 +208,8 @@ public final class Accounts {
         current.balance(),
         new AutoTopUpSettings(topUpOn, topUpThreshold, topUpAmount, customer, paymentMethod),
         new LowBalanceAlertSettings(alertOn, alertThreshold),
-        new SpendingLimitSettings(limitOn, monthly, action));
+        new SpendingLimitSettings(limitOn, monthly, action),
+        current.autoTopUpState());
   }
 
   private static boolean pick(Boolean change, boolean current) {
@@ -272,7 +285,13 @@ public final class Accounts {
             new SpendingLimitSettings(
                 rs.getBoolean("spending_limit_enabled"),
                 rs.getBigDecimal("spending_limit_monthly"),
-                SpendingLimitAction.fromCode(rs.getString("spending_limit_action"))));
+                SpendingLimitAction.fromCode(rs.getString("spending_limit_action"))),
+            new AutoTopUpState(
+                rs.getInt("auto_topup_failures"),
+                rs.getTimestamp("auto_topup_retry_after") == null
+                    ? null
+                    : rs.getTimestamp("auto_topup_retry_after").toInstant(),
+                rs.getString("auto_topup_disabled_reason")));
     return new AccountView(account, wallet);
   }
 }

@@ -9,4 +9,5 @@ public record Wallet(
     BigDecimal balance,
     AutoTopUpSettings autoTopUp,
     LowBalanceAlertSettings lowBalanceAlert,
-    SpendingLimitSettings spendingLimit) {}
+    SpendingLimitSettings spendingLimit,
+    AutoTopUpState autoTopUpState) {}

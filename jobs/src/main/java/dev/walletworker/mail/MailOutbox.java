@@ -31,12 +31,44 @@ public final class MailOutbox {
       Instant sentAt,
       String lastError) {}
 
+  private static final tools.jackson.databind.json.JsonMapper JSON =
+      tools.jackson.databind.json.JsonMapper.builder().build();
+
   private final Database db;
   private final Clock clock;
 
   public MailOutbox(Database db, Clock clock) {
     this.db = db;
     this.clock = clock;
+  }
+
+  /**
+   * Queues an email to the account's owner, in the caller's transaction (so it exists exactly when
+   * the event that causes it does). The same kind, account and occurrence queue it once.
+   *
+   * @return whether it was queued now (false: that email already exists)
+   */
+  public boolean enqueue(
+      MailKind kind, String accountId, String occurrence, java.util.Map<String, Object> payload) {
+    Timestamp now = Timestamp.from(clock.instant());
+    int inserted =
+        db.jdbc()
+            .sql(
+                "INSERT INTO mail_outbox (dedupe_key, kind, account_id, recipient, payload, next_attempt_at, created_at)"
+                    + " SELECT ?, ?, id, email, ?::jsonb, ?, ? FROM accounts WHERE id = ?"
+                    + " ON CONFLICT (dedupe_key) DO NOTHING")
+            .params(
+                kind.dedupeKey(accountId, occurrence),
+                kind.code(),
+                JSON.writeValueAsString(payload),
+                now,
+                now,
+                accountId)
+            .update();
+    if (inserted == 1) {
+      log.info("mail queued kind={} account={}", kind.code(), accountId);
+    }
+    return inserted == 1;
   }
 
   /** Newest first; {@code status} and {@code accountId} may be null for all. */

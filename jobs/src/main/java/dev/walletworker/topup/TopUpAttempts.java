@@ -1,0 +1,255 @@
+package dev.walletworker.topup;
+
+import dev.walletworker.Ids;
+import dev.walletworker.db.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The attempt rows: claiming a crossing, leasing an attempt for a call, moving its state. */
+public final class TopUpAttempts {
+
+  /** The candidate condition; {@code wallets_auto_topup_candidates} indexes exactly these rows. */
+  static final String CANDIDATE =
+      "w.auto_topup_enabled AND w.balance < w.auto_topup_threshold"
+          + " AND w.stripe_customer_id IS NOT NULL AND w.stripe_payment_method_id IS NOT NULL";
+
+  private final Database db;
+  private final Clock clock;
+
+  public TopUpAttempts(Database db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /**
+   * Commits a pending attempt for the account if it still needs one: active, below its threshold
+   * with a card on file, not cooling down, under the daily cap, and no attempt in flight (the
+   * unique index settles races between claimers). Returns the attempt id, or empty.
+   */
+  Optional<String> claim(String accountId, int dailyCap) {
+    String id = "tpa_" + Ids.random(24);
+    Timestamp now = Timestamp.from(clock.instant());
+    int inserted =
+        db.jdbc()
+            .sql(
+                "INSERT INTO topup_attempts (id, account_id, status, amount, currency, stripe_customer_id,"
+                    + " payment_method_id, idempotency_key, next_try_at, created_at, updated_at)"
+                    + " SELECT ?, w.account_id, 'pending', w.auto_topup_amount, w.currency, w.stripe_customer_id,"
+                    + " w.stripe_payment_method_id, ?, ?, ?, ?"
+                    + " FROM wallets w JOIN accounts a ON a.id = w.account_id"
+                    + " WHERE w.account_id = ? AND a.status = 'active' AND "
+                    + CANDIDATE
+                    + " AND (w.auto_topup_retry_after IS NULL OR w.auto_topup_retry_after <= ?)"
+                    + " AND (SELECT count(*) FROM topup_attempts t WHERE t.account_id = w.account_id"
+                    + "      AND t.status = 'succeeded' AND t.created_at > ?) < ?"
+                    + " ON CONFLICT (account_id) WHERE status IN ('pending', 'requires_action') DO NOTHING")
+            .params(
+                id,
+                "topup-" + id,
+                now,
+                now,
+                now,
+                accountId,
+                now,
+                Timestamp.from(clock.instant().minus(Duration.ofHours(24))),
+                dailyCap)
+            .update();
+    return inserted == 1 ? Optional.of(id) : Optional.empty();
+  }
+
+  /**
+   * When the account has had {@code dailyCap} automatic top-ups in the last 24 hours: the oldest of
+   * them (its id names the capped window). Empty when under the cap.
+   */
+  Optional<String> capWindow(String accountId, int dailyCap) {
+    List<String> recent =
+        db.jdbc()
+            .sql(
+                "SELECT id FROM topup_attempts WHERE account_id = ? AND status = 'succeeded'"
+                    + " AND created_at > ? ORDER BY created_at")
+            .params(accountId, Timestamp.from(clock.instant().minus(Duration.ofHours(24))))
+            .query(String.class)
+            .list();
+    return recent.size() >= dailyCap ? Optional.of(recent.get(0)) : Optional.empty();
+  }
+
+  /** The wallet's balance, currency and auto top-up amount, for an email. */
+  java.util.Map<String, Object> wallet(String accountId) {
+    return db.jdbc()
+        .sql(
+            "SELECT balance, currency, auto_topup_amount AS amount FROM wallets WHERE account_id = ?")
+        .param(accountId)
+        .query()
+        .singleRow();
+  }
+
+  /** Attempts whose next step is due, oldest first. */
+  List<TopUpAttempt> due(AttemptStatus status, int limit) {
+    return db.jdbc()
+        .sql(
+            "SELECT * FROM topup_attempts WHERE status = ? AND next_try_at <= ?"
+                + " ORDER BY next_try_at, id LIMIT ?")
+        .params(status.code(), Timestamp.from(clock.instant()), limit)
+        .query(TopUpAttempts::map)
+        .list();
+  }
+
+  /**
+   * Leases a due attempt for one request to Stripe and records that the request is being made
+   * (committed before the call). False when another runner has it.
+   */
+  boolean lease(TopUpAttempt attempt, Duration lease) {
+    Instant now = clock.instant();
+    return db.inTransaction(
+        () ->
+            db.jdbc()
+                    .sql(
+                        "UPDATE topup_attempts SET requests = requests + 1,"
+                            + " charge_requested_at = coalesce(charge_requested_at, ?),"
+                            + " next_try_at = ?, updated_at = ?"
+                            + " WHERE id = ? AND status = ? AND next_try_at <= ?")
+                    .params(
+                        Timestamp.from(now),
+                        Timestamp.from(now.plus(lease)),
+                        Timestamp.from(now),
+                        attempt.id(),
+                        attempt.status().code(),
+                        Timestamp.from(now))
+                    .update()
+                == 1);
+  }
+
+  /**
+   * Why an attempt that never reached Stripe should not be charged after all, or null to charge it:
+   * the account was blocked, auto top-up was switched off, the card changed, or the balance is no
+   * longer below the threshold.
+   */
+  String reasonNotToCharge(TopUpAttempt attempt) {
+    return db.jdbc()
+        .sql(
+            "SELECT CASE"
+                + " WHEN a.status <> 'active' THEN 'account_blocked'"
+                + " WHEN NOT w.auto_topup_enabled THEN 'auto_topup_disabled'"
+                + " WHEN w.stripe_payment_method_id IS DISTINCT FROM ? THEN 'payment_method_changed'"
+                + " WHEN NOT (w.balance < w.auto_topup_threshold) THEN 'no_longer_needed'"
+                + " ELSE 'charge' END FROM wallets w JOIN accounts a ON a.id = w.account_id WHERE w.account_id = ?")
+        .params(attempt.paymentMethodId(), attempt.accountId())
+        .query(String.class)
+        .optional()
+        .filter(reason -> !reason.equals("charge"))
+        .orElse(null);
+  }
+
+  public Optional<TopUpAttempt> find(String id) {
+    return db.jdbc()
+        .sql("SELECT * FROM topup_attempts WHERE id = ?")
+        .param(id)
+        .query(TopUpAttempts::map)
+        .optional();
+  }
+
+  public Optional<TopUpAttempt> findByPaymentIntent(String paymentIntentId) {
+    return db.jdbc()
+        .sql("SELECT * FROM topup_attempts WHERE payment_intent_id = ?")
+        .param(paymentIntentId)
+        .query(TopUpAttempts::map)
+        .optional();
+  }
+
+  /** The account's attempts, newest first ({@code accountId} null: all accounts). */
+  public List<TopUpAttempt> recent(String accountId, String status, int limit) {
+    return db.jdbc()
+        .sql(
+            "SELECT * FROM topup_attempts WHERE (?::text IS NULL OR account_id = ?)"
+                + " AND (?::text IS NULL OR status = ?) ORDER BY created_at DESC, id LIMIT ?")
+        .params(accountId, accountId, status, status, limit)
+        .query(TopUpAttempts::map)
+        .list();
+  }
+
+  /**
+   * Moves an attempt from the state it was read in to {@code to}, if that move is legal and nobody
+   * moved it first. Runs in the caller's transaction.
+   */
+  boolean move(
+      TopUpAttempt attempt,
+      AttemptStatus to,
+      String paymentIntentId,
+      String failureCode,
+      String failureMessage,
+      Instant nextTryAt) {
+    if (!attempt.status().canMoveTo(to)) {
+      throw new IllegalStateException(
+          "attempt "
+              + attempt.id()
+              + " cannot move from "
+              + attempt.status().code()
+              + " to "
+              + to.code());
+    }
+    Instant now = clock.instant();
+    return db.jdbc()
+            .sql(
+                "UPDATE topup_attempts SET status = ?, payment_intent_id = coalesce(?, payment_intent_id),"
+                    + " failure_code = ?, failure_message = ?, next_try_at = coalesce(?, next_try_at),"
+                    + " resolved_at = ?, updated_at = ? WHERE id = ? AND status = ?")
+            .params(
+                to.code(),
+                paymentIntentId,
+                failureCode,
+                failureMessage,
+                nextTryAt == null ? null : Timestamp.from(nextTryAt),
+                to.isFinal() ? Timestamp.from(now) : null,
+                Timestamp.from(now),
+                attempt.id(),
+                attempt.status().code())
+            .update()
+        == 1;
+  }
+
+  /** Leaves the attempt as it is, to be asked about again at {@code next}. */
+  void retryAt(TopUpAttempt attempt, Instant next, String paymentIntentId, String note) {
+    db.jdbc()
+        .sql(
+            "UPDATE topup_attempts SET next_try_at = ?, payment_intent_id = coalesce(?, payment_intent_id),"
+                + " failure_message = ?, updated_at = ? WHERE id = ? AND status = ?")
+        .params(
+            Timestamp.from(next),
+            paymentIntentId,
+            note,
+            Timestamp.from(clock.instant()),
+            attempt.id(),
+            attempt.status().code())
+        .update();
+  }
+
+  static TopUpAttempt map(ResultSet rs, int row) throws SQLException {
+    return new TopUpAttempt(
+        rs.getString("id"),
+        rs.getString("account_id"),
+        AttemptStatus.fromCode(rs.getString("status")),
+        rs.getBigDecimal("amount"),
+        rs.getString("currency"),
+        rs.getString("stripe_customer_id"),
+        rs.getString("payment_method_id"),
+        rs.getString("idempotency_key"),
+        rs.getString("payment_intent_id"),
+        instant(rs.getTimestamp("charge_requested_at")),
+        rs.getInt("requests"),
+        instant(rs.getTimestamp("next_try_at")),
+        rs.getString("failure_code"),
+        rs.getString("failure_message"),
+        instant(rs.getTimestamp("created_at")),
+        instant(rs.getTimestamp("resolved_at")));
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+}

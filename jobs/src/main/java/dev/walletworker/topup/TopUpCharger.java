@@ -1,0 +1,132 @@
+package dev.walletworker.topup;
+
+import dev.walletworker.stripe.ChargeOutcome;
+import dev.walletworker.stripe.OffSessionCharge;
+import dev.walletworker.stripe.StripePayments;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes due attempts to Stripe and records the answers. Exactly once: the attempt row and its
+ * idempotency key were committed before the first request, every request for it carries that key,
+ * and an unanswered attempt is only ever resolved by asking Stripe again (same key, or the
+ * PaymentIntent, or a search by the attempt's metadata) — never by a new key.
+ */
+public final class TopUpCharger {
+
+  private static final Logger log = LoggerFactory.getLogger(TopUpCharger.class);
+  private static final BigDecimal CENTS = BigDecimal.valueOf(100);
+
+  private final TopUpAttempts attempts;
+  private final TopUpOutcomes outcomes;
+  private final StripePayments stripe;
+  private final TopUpSettings settings;
+  private final Clock clock;
+  private final Duration lease;
+
+  public TopUpCharger(
+      TopUpAttempts attempts,
+      TopUpOutcomes outcomes,
+      StripePayments stripe,
+      TopUpSettings settings,
+      Clock clock,
+      Duration requestTimeout) {
+    this.attempts = attempts;
+    this.outcomes = outcomes;
+    this.stripe = stripe;
+    this.settings = settings;
+    this.clock = clock;
+    // Long enough that a runner still waiting for Stripe keeps its attempt.
+    this.lease = requestTimeout.multipliedBy(3).plusSeconds(30);
+  }
+
+  /** Handles up to one batch of due pending attempts; returns how many it took. */
+  public int chargeDue() {
+    List<TopUpAttempt> due = attempts.due(AttemptStatus.PENDING, settings.batchSize());
+    if (!due.isEmpty() && !stripe.isConfigured()) {
+      throw new IllegalStateException(
+          "STRIPE_API_KEY is not set: "
+              + due.size()
+              + " auto top-up attempts are waiting to be charged");
+    }
+    for (TopUpAttempt attempt : due) {
+      if (attempt.chargeRequestedAt() == null) {
+        String reason = attempts.reasonNotToCharge(attempt);
+        if (reason != null) {
+          outcomes.cancel(attempt, reason);
+          continue;
+        }
+      }
+      if (!attempts.lease(attempt, lease)) {
+        continue;
+      }
+      ChargeOutcome outcome = ask(attempt);
+      if (outcome != null) {
+        outcomes.record(attempt, outcome);
+      }
+    }
+    return due.size();
+  }
+
+  /** Asks Stripe again about attempts waiting for the owner's authentication. */
+  public int reconcileActions() {
+    List<TopUpAttempt> due = attempts.due(AttemptStatus.REQUIRES_ACTION, settings.batchSize());
+    for (TopUpAttempt attempt : due) {
+      if (!stripe.isConfigured() || !attempts.lease(attempt, lease)) {
+        continue;
+      }
+      ChargeOutcome outcome =
+          attempt.paymentIntentId() == null
+              ? new ChargeOutcome.RequiresAction(null)
+              : stripe.retrieve(attempt.paymentIntentId());
+      outcomes.record(attempt, outcome);
+    }
+    return due.size();
+  }
+
+  /** What Stripe says about the attempt, or null when it was resolved without an answer. */
+  private ChargeOutcome ask(TopUpAttempt attempt) {
+    if (attempt.paymentIntentId() != null) {
+      return stripe.retrieve(attempt.paymentIntentId());
+    }
+    Duration age = Duration.between(attempt.createdAt(), clock.instant());
+    if (attempt.requests() > 0 && age.compareTo(settings.searchAfter()) > 0) {
+      Optional<ChargeOutcome> found = stripe.findByMetadata("attempt_id", attempt.id());
+      if (found.isPresent()) {
+        log.info(
+            "auto top-up attempt found at Stripe by metadata account={} attempt={}",
+            attempt.accountId(),
+            attempt.id());
+        return found.get();
+      }
+      if (age.compareTo(settings.giveUpAfter()) > 0) {
+        outcomes.giveUp(attempt);
+        return null;
+      }
+    }
+    return stripe.chargeOffSession(
+        new OffSessionCharge(
+            attempt.customerId(),
+            attempt.paymentMethodId(),
+            attempt.amount().multiply(CENTS).longValueExact(),
+            attempt.currency(),
+            attempt.idempotencyKey(),
+            "Auto top-up of "
+                + attempt.amount().setScale(2, java.math.RoundingMode.UNNECESSARY)
+                + " "
+                + attempt.currency(),
+            Map.of(
+                "account_id",
+                attempt.accountId(),
+                "attempt_id",
+                attempt.id(),
+                "kind",
+                "auto_topup")));
+  }
+}

@@ -1,0 +1,266 @@
+package dev.walletworker.topup;
+
+import dev.walletworker.Amounts;
+import dev.walletworker.db.Database;
+import dev.walletworker.ledger.BonusTiers;
+import dev.walletworker.ledger.Ledger;
+import dev.walletworker.ledger.Posting;
+import dev.walletworker.ledger.TransactionType;
+import dev.walletworker.mail.MailKind;
+import dev.walletworker.mail.MailOutbox;
+import dev.walletworker.stripe.ChargeOutcome;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records what Stripe said about an attempt, each outcome in one transaction with everything it
+ * causes: the credit (referencing the PaymentIntent, which the ledger accepts once), the wallet's
+ * failure state, and the owner's email.
+ */
+public final class TopUpOutcomes {
+
+  private static final Logger log = LoggerFactory.getLogger(TopUpOutcomes.class);
+  private static final BigDecimal CENTS = BigDecimal.valueOf(100);
+
+  private final Database db;
+  private final TopUpAttempts attempts;
+  private final Ledger ledger;
+  private final MailOutbox mail;
+  private final TopUpSettings settings;
+  private final Clock clock;
+
+  public TopUpOutcomes(
+      Database db,
+      TopUpAttempts attempts,
+      Ledger ledger,
+      MailOutbox mail,
+      TopUpSettings settings,
+      Clock clock) {
+    this.db = db;
+    this.attempts = attempts;
+    this.ledger = ledger;
+    this.mail = mail;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** Records {@code outcome} for {@code attempt}; false when it was already resolved. */
+  public boolean record(TopUpAttempt attempt, ChargeOutcome outcome) {
+    return db.inTransaction(
+        () -> {
+          if (outcome instanceof ChargeOutcome.Succeeded s) {
+            return succeed(attempt, s.paymentIntentId(), s.amountMinor());
+          } else if (outcome instanceof ChargeOutcome.Declined d) {
+            return decline(attempt, d);
+          } else if (outcome instanceof ChargeOutcome.RequiresAction r) {
+            return requireAction(attempt, r.paymentIntentId());
+          } else if (outcome instanceof ChargeOutcome.Processing p) {
+            return wait(attempt, p.paymentIntentId(), "processing at Stripe");
+          } else {
+            return wait(attempt, null, ((ChargeOutcome.Unknown) outcome).reason());
+          }
+        });
+  }
+
+  /** An attempt that never reached Stripe and should not: failed without a charge or a penalty. */
+  boolean cancel(TopUpAttempt attempt, String reason) {
+    return db.inTransaction(
+        () -> {
+          boolean moved =
+              attempts.move(
+                  attempt, AttemptStatus.FAILED, null, reason, "not charged: " + reason, null);
+          if (moved) {
+            log.info(
+                "auto top-up canceled before charging account={} attempt={} reason={}",
+                attempt.accountId(),
+                attempt.id(),
+                reason);
+          }
+          return moved;
+        });
+  }
+
+  /**
+   * Stripe never heard of an attempt we could not get an answer for in time: failed, no penalty.
+   */
+  boolean giveUp(TopUpAttempt attempt) {
+    return db.inTransaction(
+        () -> {
+          boolean moved =
+              attempts.move(
+                  attempt,
+                  AttemptStatus.FAILED,
+                  null,
+                  "stripe_unreachable",
+                  "no answer from Stripe and no charge found for this attempt",
+                  null);
+          if (moved) {
+            log.error(
+                "auto top-up attempt given up account={} attempt={}: Stripe never answered and has no charge for it",
+                attempt.accountId(),
+                attempt.id());
+          }
+          return moved;
+        });
+  }
+
+  private boolean succeed(TopUpAttempt attempt, String paymentIntentId, long amountMinor) {
+    if (!attempts.move(attempt, AttemptStatus.SUCCEEDED, paymentIntentId, null, null, null)) {
+      return false;
+    }
+    BigDecimal charged = BigDecimal.valueOf(amountMinor).divide(CENTS);
+    if (charged.compareTo(attempt.amount()) != 0) {
+      log.error(
+          "auto top-up charged amount differs account={} attempt={} expected={} charged={}; crediting what was charged",
+          attempt.accountId(),
+          attempt.id(),
+          attempt.amount(),
+          charged);
+    }
+    Posting posting =
+        ledger.credit(
+            attempt.accountId(), charged, TransactionType.TOPUP, "Auto top-up", paymentIntentId);
+    db.jdbc()
+        .sql(
+            "UPDATE wallets SET auto_topup_failures = 0, auto_topup_retry_after = NULL WHERE account_id = ?")
+        .param(attempt.accountId())
+        .update();
+    Map<String, Object> payload = new HashMap<>();
+    payload.put("amount", charged);
+    payload.put("bonus", posting.bonus() == null ? BigDecimal.ZERO : posting.bonus().amount());
+    payload.put("bonus_percent", BonusTiers.quote(charged).bonusPercent());
+    payload.put("balance", posting.balanceAfter());
+    payload.put("currency", attempt.currency());
+    payload.put("payment_intent", paymentIntentId);
+    payload.put("automatic", true);
+    mail.enqueue(MailKind.TOPUP_RECEIPT, attempt.accountId(), paymentIntentId, payload);
+    log.info(
+        "auto top-up succeeded account={} attempt={} payment_intent={} amount={} bonus={} balance={}",
+        attempt.accountId(),
+        attempt.id(),
+        paymentIntentId,
+        Amounts.format(charged),
+        Amounts.format((BigDecimal) payload.get("bonus")),
+        Amounts.format(posting.balanceAfter()));
+    return true;
+  }
+
+  private boolean decline(TopUpAttempt attempt, ChargeOutcome.Declined declined) {
+    String code = declined.declineCode() != null ? declined.declineCode() : declined.code();
+    if (!attempts.move(
+        attempt,
+        AttemptStatus.FAILED,
+        declined.paymentIntentId(),
+        code,
+        declined.message(),
+        null)) {
+      return false;
+    }
+    Instant retryAfter = clock.instant().plus(settings.cooldown());
+    Map<String, Object> wallet =
+        db.jdbc()
+            .sql(
+                "UPDATE wallets SET auto_topup_failures = auto_topup_failures + 1, auto_topup_retry_after = ?"
+                    + " WHERE account_id = ? RETURNING auto_topup_failures, balance, auto_topup_amount")
+            .params(Timestamp.from(retryAfter), attempt.accountId())
+            .query()
+            .singleRow();
+    int failures = ((Number) wallet.get("auto_topup_failures")).intValue();
+    String reason = DeclineReasons.words(declined.declineCode(), declined.code());
+    Map<String, Object> payload = new HashMap<>();
+    payload.put("amount", attempt.amount());
+    payload.put("currency", attempt.currency());
+    payload.put("balance", wallet.get("balance"));
+    payload.put("decline_code", code);
+    payload.put("reason", reason);
+    payload.put("failures", failures);
+    payload.put("max_failures", settings.maxFailures());
+    payload.put("retry_after_minutes", settings.cooldown().toMinutes());
+    if (failures >= settings.maxFailures()) {
+      db.jdbc()
+          .sql(
+              "UPDATE wallets SET auto_topup_enabled = false, auto_topup_disabled_reason = ? WHERE account_id = ?")
+          .params(failures + " declined charges in a row (last: " + code + ")", attempt.accountId())
+          .update();
+      mail.enqueue(MailKind.TOPUP_DISABLED, attempt.accountId(), attempt.id(), payload);
+      log.warn(
+          "auto top-up switched off account={} attempt={} after {} declines (last {})",
+          attempt.accountId(),
+          attempt.id(),
+          failures,
+          code);
+    } else {
+      mail.enqueue(MailKind.TOPUP_FAILED, attempt.accountId(), attempt.id(), payload);
+      log.warn(
+          "auto top-up declined account={} attempt={} code={} failures={}/{} retry_after={}",
+          attempt.accountId(),
+          attempt.id(),
+          code,
+          failures,
+          settings.maxFailures(),
+          retryAfter);
+    }
+    return true;
+  }
+
+  private boolean requireAction(TopUpAttempt attempt, String paymentIntentId) {
+    if (attempt.status() == AttemptStatus.REQUIRES_ACTION) {
+      // Still waiting for the owner: look again later, or give up after the timeout.
+      if (attempt.createdAt().plus(settings.actionTimeout()).isBefore(clock.instant())) {
+        return decline(
+            attempt,
+            new ChargeOutcome.Declined(
+                paymentIntentId,
+                "authentication_not_completed",
+                null,
+                "The owner did not confirm the payment in time."));
+      }
+      attempts.retryAt(
+          attempt,
+          clock.instant().plus(settings.retryMax()),
+          paymentIntentId,
+          "waiting for the owner to authenticate");
+      return false;
+    }
+    if (!attempts.move(
+        attempt,
+        AttemptStatus.REQUIRES_ACTION,
+        paymentIntentId,
+        "authentication_required",
+        "The bank asks the owner to authenticate this payment.",
+        clock.instant().plus(settings.retryMax()))) {
+      return false;
+    }
+    Map<String, Object> payload = new HashMap<>();
+    payload.put("amount", attempt.amount());
+    payload.put("currency", attempt.currency());
+    payload.put("balance", ledger.balance(attempt.accountId()));
+    payload.put("action_url", settings.actionUrl(paymentIntentId));
+    mail.enqueue(MailKind.ACTION_REQUIRED, attempt.accountId(), attempt.id(), payload);
+    log.warn(
+        "auto top-up needs the owner's authentication account={} attempt={} payment_intent={}",
+        attempt.accountId(),
+        attempt.id(),
+        paymentIntentId);
+    return true;
+  }
+
+  private boolean wait(TopUpAttempt attempt, String paymentIntentId, String reason) {
+    Instant next = clock.instant().plus(settings.retryDelay(Math.max(1, attempt.requests() + 1)));
+    attempts.retryAt(attempt, next, paymentIntentId, reason);
+    log.warn(
+        "auto top-up outcome unknown account={} attempt={} request={} next_try={} reason={}",
+        attempt.accountId(),
+        attempt.id(),
+        attempt.requests() + 1,
+        next,
+        reason);
+    return false;
+  }
+}
