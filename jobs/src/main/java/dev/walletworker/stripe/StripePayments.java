@@ -40,6 +40,33 @@ public final class StripePayments {
     return configured;
   }
 
+  /**
+   * The one client, built from configuration: explicit timeouts, stripe-java's own retries (with
+   * the same idempotency key) limited to {@code networkRetries}. A blank key gives an unconfigured
+   * instance that sends nothing.
+   */
+  public static StripePayments create(
+      String apiKey,
+      String apiBase,
+      java.time.Duration connectTimeout,
+      java.time.Duration readTimeout,
+      int networkRetries) {
+    boolean configured = apiKey != null && !apiKey.isBlank();
+    StripeClient client =
+        StripeClient.builder()
+            .setApiKey(configured ? apiKey : "sk_unconfigured")
+            .setApiBase(apiBase)
+            .setConnectTimeout((int) connectTimeout.toMillis())
+            .setReadTimeout((int) readTimeout.toMillis())
+            .setMaxNetworkRetries(networkRetries)
+            .build();
+    return new StripePayments(client, configured);
+  }
+
+  StripeClient client() {
+    return client;
+  }
+
   /** Creates and confirms an off-session PaymentIntent with the attempt's idempotency key. */
   public ChargeOutcome chargeOffSession(OffSessionCharge charge) {
     PaymentIntentCreateParams params =

@@ -1,6 +1,7 @@
 package dev.walletworker.worker;
 
 import dev.walletworker.worker.db.DatabaseConfiguration;
+import dev.walletworker.worker.http.HttpConfiguration;
 import dev.walletworker.worker.scheduling.DaemonConfiguration;
 import dev.walletworker.worker.scheduling.SchedulerConfiguration;
 import org.springframework.boot.SpringBootConfiguration;
@@ -19,6 +20,7 @@ import org.springframework.context.annotation.Import;
   DatabaseConfiguration.class,
   DomainConfiguration.class,
   SchedulerConfiguration.class,
-  DaemonConfiguration.class
+  DaemonConfiguration.class,
+  HttpConfiguration.class
 })
 public class DaemonApplication {}

@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param scheduler the Quartz cluster
  * @param wakeup running jobs at once when a wallet crosses a threshold
  * @param mail how email is sent
+ * @param stripe how Stripe is reached
+ * @param topup how auto top-up behaves
  */
 @ConfigurationProperties("wallet")
 public record WorkerProperties(
@@ -22,7 +24,9 @@ public record WorkerProperties(
     Map<String, JobSettings> jobs,
     @DefaultValue Scheduler scheduler,
     @DefaultValue WakeUp wakeup,
-    @DefaultValue Mail mail) {
+    @DefaultValue Mail mail,
+    @DefaultValue Stripe stripe,
+    @DefaultValue TopUp topup) {
 
   public Map<String, JobSettings> jobs() {
     return jobs == null ? Map.of() : jobs;
@@ -124,4 +128,46 @@ public record WorkerProperties(
       @DefaultValue("12") int maxAttempts,
       @DefaultValue("30s") Duration initialBackoff,
       @DefaultValue("15m") Duration maxBackoff) {}
+
+  /**
+   * @param apiKey the secret key ({@code sk_…}); blank: nothing is charged and the auto-topup job
+   *     says so when a wallet needs a top-up
+   * @param apiBase Stripe's API, or the emulator's address
+   * @param webhookSecret the webhook endpoint's signing secret ({@code whsec_…}); blank: webhooks
+   *     are refused
+   * @param webhookTolerance how old a signed webhook may be
+   * @param connectTimeout connect timeout of every request
+   * @param readTimeout read timeout of every request
+   * @param networkRetries stripe-java's own retries of a request (same idempotency key)
+   */
+  public record Stripe(
+      String apiKey,
+      @DefaultValue("https://api.stripe.com") String apiBase,
+      String webhookSecret,
+      @DefaultValue("5m") Duration webhookTolerance,
+      @DefaultValue("5s") Duration connectTimeout,
+      @DefaultValue("20s") Duration readTimeout,
+      @DefaultValue("2") int networkRetries) {}
+
+  /**
+   * @param cooldown no new attempt this long after a decline
+   * @param maxFailures declines in a row before auto top-up is switched off
+   * @param dailyCap most automatic top-ups per account in 24 hours
+   * @param retryInitial first wait before asking Stripe again about an unanswered charge
+   * @param retryMax longest wait between such questions
+   * @param searchAfter an unanswered attempt this old is also looked up by its metadata
+   * @param giveUpAfter an unanswered attempt unknown to Stripe this long is failed
+   * @param actionTimeout how long a payment may wait for the owner's authentication
+   * @param batchSize attempts charged per step
+   */
+  public record TopUp(
+      @DefaultValue("1h") Duration cooldown,
+      @DefaultValue("3") int maxFailures,
+      @DefaultValue("5") int dailyCap,
+      @DefaultValue("10s") Duration retryInitial,
+      @DefaultValue("10m") Duration retryMax,
+      @DefaultValue("10m") Duration searchAfter,
+      @DefaultValue("23h") Duration giveUpAfter,
+      @DefaultValue("24h") Duration actionTimeout,
+      @DefaultValue("50") int batchSize) {}
 }

@@ -38,6 +38,9 @@ final class Views {
     topUp.put("amount", money(w.autoTopUp().amount()));
     topUp.put("stripe_customer", w.autoTopUp().stripeCustomerId());
     topUp.put("payment_method", w.autoTopUp().paymentMethodId());
+    topUp.put("failures", w.autoTopUpState().failures());
+    topUp.put("retry_after", time(w.autoTopUpState().retryAfter()));
+    topUp.put("disabled_reason", w.autoTopUpState().disabledReason());
     json.put("auto_topup", topUp);
     Map<String, Object> alert = new LinkedHashMap<>();
     alert.put("enabled", w.lowBalanceAlert().enabled());
@@ -76,7 +79,8 @@ final class Views {
             + (t.threshold() == null ? "" : ", below " + Amounts.format(t.threshold()))
             + (t.amount() == null ? "" : " add " + Amounts.format(t.amount()))
             + (t.paymentMethodId() == null ? ", no card on file" : ", card " + t.paymentMethodId())
-            + (t.stripeCustomerId() == null ? "" : " of " + t.stripeCustomerId()));
+            + (t.stripeCustomerId() == null ? "" : " of " + t.stripeCustomerId())
+            + topUpState(w));
     var alert = w.lowBalanceAlert();
     row(
         text,
@@ -166,6 +170,21 @@ final class Views {
       text.append("… more: --limit or --starting-after ").append(rows.get(rows.size() - 1).id());
     }
     return text.toString().stripTrailing();
+  }
+
+  private static String topUpState(Wallet w) {
+    var state = w.autoTopUpState();
+    StringBuilder text = new StringBuilder();
+    if (state.disabledReason() != null) {
+      text.append("; switched off by the system: ").append(state.disabledReason());
+    }
+    if (state.failures() > 0) {
+      text.append("; ").append(state.failures()).append(" declined in a row");
+    }
+    if (state.retryAfter() != null) {
+      text.append("; cooling down until ").append(time(state.retryAfter()));
+    }
+    return text.toString();
   }
 
   private static String line(WalletTransaction t) {

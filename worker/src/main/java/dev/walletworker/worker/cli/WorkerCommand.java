@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
       AccountsCommand.class,
       WalletCommand.class,
       JobsCommand.class,
-      MailCommand.class
+      MailCommand.class,
+      TopUpsCommand.class
     })
 public final class WorkerCommand implements Runnable {
 

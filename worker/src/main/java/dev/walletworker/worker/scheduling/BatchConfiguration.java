@@ -2,7 +2,9 @@ package dev.walletworker.worker.scheduling;
 
 import dev.walletworker.alerts.LowBalanceAlertsJobConfiguration;
 import dev.walletworker.mail.MailDispatchJobConfiguration;
+import dev.walletworker.topup.AutoTopUpJobConfiguration;
 import dev.walletworker.worker.mail.MailConfiguration;
+import dev.walletworker.worker.stripe.StripeConfiguration;
 import org.springframework.batch.core.configuration.annotation.EnableBatchProcessing;
 import org.springframework.batch.core.configuration.annotation.EnableJdbcJobRepository;
 import org.springframework.context.annotation.Configuration;
@@ -18,6 +20,8 @@ import org.springframework.context.annotation.Import;
 @EnableJdbcJobRepository(dataSourceRef = "dataSource", transactionManagerRef = "transactionManager")
 @Import({
   MailConfiguration.class,
+  StripeConfiguration.class,
+  AutoTopUpJobConfiguration.class,
   LowBalanceAlertsJobConfiguration.class,
   MailDispatchJobConfiguration.class
 })

@@ -26,12 +26,14 @@ final class DaemonProcess implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   final String name;
+  final int apiPort;
   final int managementPort;
   final Path log;
   private final Process process;
 
-  private DaemonProcess(String name, int managementPort, Path log, Process process) {
+  private DaemonProcess(String name, int apiPort, int managementPort, Path log, Process process) {
     this.name = name;
+    this.apiPort = apiPort;
     this.managementPort = managementPort;
     this.log = log;
     this.process = process;
@@ -48,7 +50,12 @@ final class DaemonProcess implements AutoCloseable {
 
   /** Starts a daemon on {@code target} and waits until it reports ready. */
   static DaemonProcess start(String name, Target target, Map<String, String> env) throws Exception {
-    int apiPort = freePort();
+    return start(name, target, env, freePort());
+  }
+
+  /** Starts a daemon serving its API on {@code apiPort}. */
+  static DaemonProcess start(String name, Target target, Map<String, String> env, int apiPort)
+      throws Exception {
     int managementPort = freePort();
     Path logs = Path.of("target/daemon-logs");
     Files.createDirectories(logs);
@@ -66,7 +73,7 @@ final class DaemonProcess implements AutoCloseable {
     environment.put("SCHEDULER_IDLE_WAIT", "1s");
     environment.putAll(env);
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
-    DaemonProcess daemon = new DaemonProcess(name, managementPort, log, builder.start());
+    DaemonProcess daemon = new DaemonProcess(name, apiPort, managementPort, log, builder.start());
     daemon.awaitReady(Duration.ofSeconds(90));
     return daemon;
   }

@@ -1,0 +1,102 @@
+package dev.walletworker.worker.cli;
+
+import dev.walletworker.Amounts;
+import dev.walletworker.topup.TopUpAttempt;
+import dev.walletworker.topup.TopUpAttempts;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "topups",
+    description = "Auto top-up attempts: what was charged, declined, or is waiting.",
+    mixinStandardHelpOptions = true,
+    subcommands = {TopUpsCommand.ListTopUps.class})
+final class TopUpsCommand {
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Attempts, newest first.")
+  static final class ListTopUps extends DatabaseCommand {
+    private static final List<String> STATUSES =
+        List.of("pending", "succeeded", "failed", "requires_action");
+
+    @Option(names = "--account", paramLabel = "ID")
+    String account;
+
+    @Option(names = "--status", paramLabel = "pending|succeeded|failed|requires_action")
+    String status;
+
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "20",
+        description = "1 to 1000 (default 20).")
+    int limit;
+
+    ListTopUps(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Class<?> application() {
+      return CliEnvironment.JobsCliApplication.class;
+    }
+
+    @Override
+    Action prepare() {
+      if (status != null && !STATUSES.contains(status)) {
+        throw usage(
+            "--status must be one of " + String.join(", ", STATUSES) + ", got '" + status + "'");
+      }
+      if (limit < 1 || limit > 1000) {
+        throw usage("--limit must be between 1 and 1000, got " + limit);
+      }
+      return context -> {
+        List<TopUpAttempt> attempts =
+            context.getBean(TopUpAttempts.class).recent(account, status, limit);
+        List<Map<String, Object>> json = new ArrayList<>();
+        StringBuilder text =
+            new StringBuilder(
+                String.format(
+                    "%-28s  %-22s  %-15s  %9s  %-30s  %-20s  %s%n",
+                    "ATTEMPT",
+                    "ACCOUNT",
+                    "STATUS",
+                    "AMOUNT",
+                    "PAYMENT INTENT",
+                    "CREATED",
+                    "FAILURE"));
+        for (TopUpAttempt a : attempts) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("id", a.id());
+          row.put("account", a.accountId());
+          row.put("status", a.status().code());
+          row.put("amount", Views.money(a.amount()));
+          row.put("currency", a.currency());
+          row.put("payment_intent", a.paymentIntentId());
+          row.put("requests", a.requests());
+          row.put("failure_code", a.failureCode());
+          row.put("failure_message", a.failureMessage());
+          row.put("created_at", Views.time(a.createdAt()));
+          row.put("resolved_at", Views.time(a.resolvedAt()));
+          json.add(row);
+          text.append(
+              String.format(
+                  "%-28s  %-22s  %-15s  %9s  %-30s  %-20s  %s%n",
+                  a.id(),
+                  a.accountId(),
+                  a.status().code(),
+                  Amounts.format(a.amount()),
+                  a.paymentIntentId() == null ? "-" : a.paymentIntentId(),
+                  Views.time(a.createdAt()),
+                  a.failureCode() == null ? "" : a.failureCode()));
+        }
+        return new Output(
+            Map.of("attempts", json),
+            attempts.isEmpty() ? "no attempts" : text.toString().stripTrailing());
+      };
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.walletworker.worker.stripe;
+
+import dev.walletworker.db.Database;
+import dev.walletworker.ledger.Ledger;
+import dev.walletworker.mail.MailOutbox;
+import dev.walletworker.stripe.StripePayments;
+import dev.walletworker.stripe.StripeWebhooks;
+import dev.walletworker.topup.StripeEventHandler;
+import dev.walletworker.topup.TopUpAttempts;
+import dev.walletworker.topup.TopUpOutcomes;
+import dev.walletworker.topup.TopUpSettings;
+import dev.walletworker.worker.WorkerProperties;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The one Stripe client, built from configuration, and what uses it besides the jobs. */
+@Configuration(proxyBeanMethods = false)
+public class StripeConfiguration {
+
+  @Bean
+  StripePayments stripePayments(WorkerProperties properties) {
+    WorkerProperties.Stripe stripe = properties.stripe();
+    return StripePayments.create(
+        stripe.apiKey(),
+        stripe.apiBase(),
+        stripe.connectTimeout(),
+        stripe.readTimeout(),
+        stripe.networkRetries());
+  }
+
+  @Bean
+  StripeWebhooks stripeWebhooks(StripePayments payments, WorkerProperties properties) {
+    return new StripeWebhooks(
+        payments,
+        properties.stripe().webhookSecret(),
+        properties.stripe().webhookTolerance().toSeconds());
+  }
+
+  @Bean
+  TopUpSettings topUpSettings(WorkerProperties properties) {
+    WorkerProperties.TopUp topUp = properties.topup();
+    return new TopUpSettings(
+        topUp.cooldown(),
+        topUp.maxFailures(),
+        topUp.dailyCap(),
+        topUp.retryInitial(),
+        topUp.retryMax(),
+        topUp.searchAfter(),
+        topUp.giveUpAfter(),
+        topUp.actionTimeout(),
+        properties.mail().dashboardUrl(),
+        topUp.batchSize(),
+        properties.stripe().readTimeout());
+  }
+
+  @Bean
+  StripeEventHandler stripeEventHandler(
+      Database db,
+      TopUpAttempts attempts,
+      TopUpOutcomes outcomes,
+      Ledger ledger,
+      MailOutbox mail,
+      Clock clock) {
+    return new StripeEventHandler(db, attempts, outcomes, ledger, mail, clock);
+  }
+}

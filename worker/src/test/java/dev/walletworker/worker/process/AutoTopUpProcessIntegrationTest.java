@@ -1,0 +1,255 @@
+package dev.walletworker.worker.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.stripe.StripeClient;
+import com.stripe.param.checkout.SessionCreateParams;
+import dev.walletworker.stripe.emulator.Charge;
+import dev.walletworker.stripe.emulator.StripeEmulator;
+import dev.walletworker.testing.TestDatabase;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A real daemon charging through the Stripe emulator, and receiving its signed webhooks. */
+class AutoTopUpProcessIntegrationTest {
+
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
+
+  private static final String SECRET = "whsec_process_test";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private StripeEmulator stripe;
+  private DaemonProcess daemon;
+
+  @BeforeEach
+  void start() throws Exception {
+    stripe = StripeEmulator.start(0);
+    int apiPort = DaemonProcess.freePort();
+    stripe.webhook("http://127.0.0.1:" + apiPort + "/v1/webhooks/stripe", SECRET);
+    Map<String, String> env = new HashMap<>();
+    env.put("STRIPE_API_KEY", "sk_test_process");
+    env.put("STRIPE_API_BASE", stripe.apiBase());
+    env.put("STRIPE_WEBHOOK_SECRET", SECRET);
+    env.put("AUTO_TOPUP_CRON", "0 0 0 1 1 ? 2099"); // wake-ups and webhooks only
+    env.put("SMTP_PORT", Integer.toString(DaemonProcess.freePort()));
+    daemon =
+        DaemonProcess.start(
+            "autotopup",
+            new DaemonProcess.Target(db.jdbcUrl(), db.username(), db.password()),
+            env,
+            apiPort);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    daemon.close();
+    stripe.close();
+  }
+
+  @Test
+  void aDebitBelowTheThresholdIsToppedUpWithinMomentsAndCreditedOnce() throws Exception {
+    String account = wallet("pm_card_visa", "100.00");
+
+    long start = System.nanoTime();
+    db.jdbc().sql("UPDATE wallets SET balance = 4 WHERE account_id = ?").param(account).update();
+    await(() -> balance(account).compareTo(new BigDecimal("114")) == 0);
+    Duration reaction = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(reaction).isLessThan(Duration.ofSeconds(5));
+    assertThat(stripe.charges()).hasSize(1);
+    assertThat(daemon.log()).contains("auto top-up succeeded account=" + account);
+    Thread.sleep(1000); // the payment_intent.succeeded webhook arrives too, and changes nothing
+    assertThat(balance(account)).isEqualByComparingTo("114");
+    assertReconciled();
+  }
+
+  @Test
+  void authenticationCompletedByTheOwnerArrivesByWebhookAndIsCreditedOnce() throws Exception {
+    String account = wallet("pm_card_authenticationRequired", "50.00");
+    db.jdbc().sql("UPDATE wallets SET balance = 4 WHERE account_id = ?").param(account).update();
+    await(() -> "requires_action".equals(attemptStatus(account)));
+    String pi =
+        db.jdbc().sql("SELECT payment_intent_id FROM topup_attempts").query(String.class).single();
+
+    stripe.authenticate(pi);
+
+    await(() -> "succeeded".equals(attemptStatus(account)));
+    assertThat(balance(account)).isEqualByComparingTo("56.50");
+    String event =
+        stripe.events().stream()
+            .filter(e -> e.get("type").equals("payment_intent.succeeded"))
+            .map(e -> (String) e.get("id"))
+            .reduce((first, last) -> last)
+            .orElseThrow();
+    assertThat(stripe.deliver(event)).isEqualTo(200); // a duplicate delivery
+    assertThat(balance(account)).isEqualByComparingTo("56.50");
+    assertReconciled();
+  }
+
+  @Test
+  void aCompletedCheckoutIsCreditedWithItsBonusOnceHoweverOftenItIsDelivered() throws Exception {
+    String account = wallet("pm_card_visa", "25.00");
+    StripeClient client =
+        StripeClient.builder().setApiKey("sk_test_x").setApiBase(stripe.apiBase()).build();
+    var session =
+        client
+            .v1()
+            .checkout()
+            .sessions()
+            .create(
+                SessionCreateParams.builder()
+                    .setMode(SessionCreateParams.Mode.PAYMENT)
+                    .setSuccessUrl("https://dashboard.example.com/billing")
+                    .putMetadata("account_id", account)
+                    .addLineItem(
+                        SessionCreateParams.LineItem.builder()
+                            .setQuantity(1L)
+                            .setPriceData(
+                                SessionCreateParams.LineItem.PriceData.builder()
+                                    .setCurrency("usd")
+                                    .setUnitAmount(10000L)
+                                    .setProductData(
+                                        SessionCreateParams.LineItem.PriceData.ProductData.builder()
+                                            .setName("API credits")
+                                            .build())
+                                    .build())
+                            .build())
+                    .build());
+
+    stripe.completeCheckout(session.getId());
+    await(() -> balance(account).compareTo(new BigDecimal("120")) == 0); // 10 + 100 + 10% bonus
+    String event =
+        stripe.events().stream()
+            .filter(e -> e.get("type").equals("checkout.session.completed"))
+            .map(e -> (String) e.get("id"))
+            .findFirst()
+            .orElseThrow();
+    stripe.deliver(event);
+    stripe.deliver(event);
+
+    assertThat(balance(account)).isEqualByComparingTo("120");
+    assertThat(
+            db.jdbc()
+                .sql("SELECT count(*) FROM wallet_transactions WHERE reference = ?")
+                .param(session.getId())
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void forgedStaleAndMalformedWebhooksAreRefusedAndChangeNothing() throws Exception {
+    String account = wallet("pm_card_visa", "25.00");
+    String payload =
+        "{\"id\":\"evt_forged\",\"object\":\"event\",\"type\":\"checkout.session.completed\",\"api_version\":\"2026-07-29.dahlia\","
+            + "\"created\":1,\"data\":{\"object\":{\"id\":\"cs_forged\",\"object\":\"checkout.session\",\"amount_total\":49900,"
+            + "\"currency\":\"usd\",\"payment_status\":\"paid\",\"metadata\":{\"account_id\":\""
+            + account
+            + "\"}}}}";
+    long now = System.currentTimeMillis() / 1000;
+    String before = snapshot();
+
+    assertThat(post(payload, StripeEmulator.signature(payload, now, "whsec_wrong"))).isEqualTo(400);
+    assertThat(post(payload, StripeEmulator.signature(payload, now - 3600, SECRET))).isEqualTo(400);
+    assertThat(post(payload, null)).isEqualTo(400);
+    assertThat(post("not json", StripeEmulator.signature("not json", now, SECRET))).isEqualTo(400);
+    assertThat(post(payload.replace("49900", "1"), StripeEmulator.signature(payload, now, SECRET)))
+        .isEqualTo(400);
+
+    assertThat(snapshot()).isEqualTo(before);
+  }
+
+  // --- helpers
+
+  private String wallet(String pm, String amount) {
+    String id = "acct_" + String.format("%016d", System.nanoTime() % 10_000_000_000_000_000L);
+    db.jdbc()
+        .sql("INSERT INTO accounts (id, email, created_at) VALUES (?, ?, now())")
+        .params(id, id + "@example.com")
+        .update();
+    db.jdbc()
+        .sql(
+            "INSERT INTO wallets (account_id, balance, auto_topup_enabled, auto_topup_threshold, auto_topup_amount,"
+                + " stripe_customer_id, stripe_payment_method_id, updated_at) VALUES (?, 10, true, 5, ?::numeric, ?, ?, now())")
+        .params(id, amount, stripe.createCustomer(id + "@example.com"), pm)
+        .update();
+    return id;
+  }
+
+  private BigDecimal balance(String account) {
+    return db.jdbc()
+        .sql("SELECT balance FROM wallets WHERE account_id = ?")
+        .param(account)
+        .query(BigDecimal.class)
+        .single();
+  }
+
+  private String attemptStatus(String account) {
+    return db.jdbc()
+        .sql("SELECT status FROM topup_attempts WHERE account_id = ?")
+        .param(account)
+        .query(String.class)
+        .optional()
+        .orElse(null);
+  }
+
+  private String snapshot() {
+    return db.jdbc()
+            .sql("SELECT string_agg(w::text, '|') FROM wallets w")
+            .query(String.class)
+            .single()
+        + db.jdbc().sql("SELECT count(*) FROM wallet_transactions").query(String.class).single()
+        + db.jdbc().sql("SELECT count(*) FROM stripe_events").query(String.class).single();
+  }
+
+  private int post(String payload, String signature) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + daemon.apiPort + "/v1/webhooks/stripe"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(payload));
+    if (signature != null) {
+      request.header("Stripe-Signature", signature);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private void assertReconciled() {
+    long charged = stripe.charges().stream().mapToLong(Charge::amount).sum();
+    BigDecimal credited =
+        db.jdbc()
+            .sql("SELECT coalesce(sum(amount), 0) FROM wallet_transactions WHERE type = 'topup'")
+            .query(BigDecimal.class)
+            .single();
+    assertThat(credited.movePointRight(2).longValueExact()).isEqualTo(charged);
+    List<String> references =
+        db.jdbc()
+            .sql("SELECT reference FROM wallet_transactions WHERE type = 'topup'")
+            .query(String.class)
+            .list();
+    assertThat(references)
+        .containsExactlyInAnyOrderElementsOf(
+            stripe.charges().stream().map(Charge::paymentIntent).toList());
+  }
+
+  private void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 30 s; daemon log:\n" + daemon.log());
+      }
+      Thread.sleep(50);
+    }
+  }
+}
