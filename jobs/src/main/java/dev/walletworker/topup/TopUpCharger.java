@@ -42,8 +42,9 @@ public final class TopUpCharger {
     this.stripe = stripe;
     this.settings = settings;
     this.clock = clock;
-    // Long enough that a runner still waiting for Stripe keeps its attempt.
-    this.lease = requestTimeout.multipliedBy(3).plusSeconds(30);
+    // Outlives a request and stripe-java's retries of it, so a runner still waiting for Stripe
+    // keeps its attempt; a runner that died loses it this long after its last request.
+    this.lease = requestTimeout.multipliedBy(3).plusSeconds(5);
   }
 
   /** Handles up to one batch of due pending attempts; returns how many it took. */

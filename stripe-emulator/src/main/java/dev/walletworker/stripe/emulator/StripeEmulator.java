@@ -71,6 +71,8 @@ public final class StripeEmulator implements AutoCloseable {
   private long rateWindow;
   private int rateCount;
   private int rateLimited;
+  private final java.util.concurrent.atomic.AtomicInteger apiRequests =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private record Saved(String fingerprint, Response response) {}
 
@@ -140,6 +142,11 @@ public final class StripeEmulator implements AutoCloseable {
     synchronized (lock) {
       return List.copyOf(charges);
     }
+  }
+
+  /** API requests received so far (before any fault is applied). */
+  public int apiRequests() {
+    return apiRequests.get();
   }
 
   /** How many API requests were refused with 429 by the rate limit. */
@@ -261,6 +268,7 @@ public final class StripeEmulator implements AutoCloseable {
         send(exchange, response);
         return;
       }
+      apiRequests.incrementAndGet();
       sleep(faults.latency);
       if (overRateLimit()) {
         send(

@@ -31,24 +31,16 @@ class AutoTopUpProcessIntegrationTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private StripeEmulator stripe;
   private DaemonProcess daemon;
+  private int apiPort;
+  private int smtpPort;
 
   @BeforeEach
   void start() throws Exception {
     stripe = StripeEmulator.start(0);
-    int apiPort = DaemonProcess.freePort();
+    apiPort = DaemonProcess.freePort();
+    smtpPort = DaemonProcess.freePort();
     stripe.webhook("http://127.0.0.1:" + apiPort + "/v1/webhooks/stripe", SECRET);
-    Map<String, String> env = new HashMap<>();
-    env.put("STRIPE_API_KEY", "sk_test_process");
-    env.put("STRIPE_API_BASE", stripe.apiBase());
-    env.put("STRIPE_WEBHOOK_SECRET", SECRET);
-    env.put("AUTO_TOPUP_CRON", "0 0 0 1 1 ? 2099"); // wake-ups and webhooks only
-    env.put("SMTP_PORT", Integer.toString(DaemonProcess.freePort()));
-    daemon =
-        DaemonProcess.start(
-            "autotopup",
-            new DaemonProcess.Target(db.jdbcUrl(), db.username(), db.password()),
-            env,
-            apiPort);
+    daemon = DaemonProcess.start("autotopup", target(), env(), apiPort);
   }
 
   @AfterEach
@@ -170,10 +162,82 @@ class AutoTopUpProcessIntegrationTest {
     assertThat(snapshot()).isEqualTo(before);
   }
 
+  @Test
+  void aDaemonKilledBetweenTheStripeCallAndTheRecordChargesOnceAndCreditsOnceAfterARestart()
+      throws Exception {
+    daemon.close();
+    Map<String, String> env = env();
+    env.put("STRIPE_READ_TIMEOUT", "5s");
+    env.put("STRIPE_NETWORK_RETRIES", "0");
+    env.put("AUTO_TOPUP_CRON", "* * * * * ?");
+    daemon = DaemonProcess.start("kill-1", target(), env, apiPort);
+    String account = wallet("pm_card_visa", "100.00");
+    stripe.faults().latency(Duration.ofSeconds(2)); // the request is in flight for two seconds
+
+    int before = stripe.apiRequests();
+    db.jdbc().sql("UPDATE wallets SET balance = 4 WHERE account_id = ?").param(account).update();
+    await(() -> stripe.apiRequests() > before); // the charge request has reached Stripe
+    daemon.kill(); // mid-request: Stripe will charge, nobody will record it
+    await(() -> stripe.charges().size() == 1);
+    assertThat(attemptStatus(account)).isEqualTo("pending");
+    assertThat(balance(account)).isEqualByComparingTo("4");
+
+    stripe.faults().latency(Duration.ZERO);
+    daemon = DaemonProcess.start("kill-2", target(), env, apiPort);
+    await(() -> "succeeded".equals(attemptStatus(account)));
+
+    assertThat(stripe.charges()).hasSize(1);
+    assertThat(balance(account)).isEqualByComparingTo("114");
+    assertReconciled();
+  }
+
+  @Test
+  void twoDaemonsRacingTheSameWalletsChargeEachCrossingOnce() throws Exception {
+    Map<String, String> env = env();
+    env.put("AUTO_TOPUP_CRON", "* * * * * ?");
+    try (DaemonProcess second = DaemonProcess.start("autotopup-2", target(), env)) {
+      List<String> wallets = new java.util.ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        wallets.add(wallet("pm_card_visa", "25.00"));
+      }
+      db.jdbc()
+          .sql("UPDATE wallets SET balance = 1 WHERE account_id IN (:ids)")
+          .param("ids", wallets)
+          .update();
+
+      await(() -> stripe.charges().size() >= 30);
+      Thread.sleep(3000);
+
+      assertThat(stripe.charges()).hasSize(30);
+      assertThat(stripe.charges().stream().map(c -> c.metadata().get("account_id")).distinct())
+          .hasSize(30);
+      for (String account : wallets) {
+        assertThat(balance(account)).isEqualByComparingTo("26");
+      }
+      assertReconciled();
+    }
+  }
+
   // --- helpers
 
+  private Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("STRIPE_API_KEY", "sk_test_process");
+    env.put("STRIPE_API_BASE", stripe.apiBase());
+    env.put("STRIPE_WEBHOOK_SECRET", SECRET);
+    env.put("AUTO_TOPUP_CRON", "0 0 0 1 1 ? 2099"); // wake-ups and webhooks only
+    env.put("SMTP_PORT", Integer.toString(smtpPort));
+    return env;
+  }
+
+  private static DaemonProcess.Target target() {
+    return new DaemonProcess.Target(db.jdbcUrl(), db.username(), db.password());
+  }
+
+  private int wallets;
+
   private String wallet(String pm, String amount) {
-    String id = "acct_" + String.format("%016d", System.nanoTime() % 10_000_000_000_000_000L);
+    String id = String.format("acct_%016d", ++wallets);
     db.jdbc()
         .sql("INSERT INTO accounts (id, email, created_at) VALUES (?, ?, now())")
         .params(id, id + "@example.com")
