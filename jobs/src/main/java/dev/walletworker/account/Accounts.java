@@ -28,6 +28,10 @@ public final class Accounts {
   private static final Pattern CUSTOMER = Pattern.compile("cus_[A-Za-z0-9]{1,250}");
   private static final Pattern PAYMENT_METHOD = Pattern.compile("pm_[A-Za-z0-9_]{1,250}");
   public static final String DEFAULT_CURRENCY = "USD";
+  // For ops: the automatic top-ups the daily cap counts (its parameter: 24 hours ago).
+  private static final String TOPUPS_LAST_DAY =
+      "(SELECT count(*) FROM topup_attempts t WHERE t.account_id = a.id AND t.status = 'succeeded'"
+          + " AND t.created_at > ?) AS topups_last_day";
 
   private final Database db;
   private final Clock clock;
@@ -69,8 +73,11 @@ public final class Accounts {
 
   public Optional<AccountView> find(String accountId) {
     return db.jdbc()
-        .sql("SELECT a.*, w.* FROM accounts a JOIN wallets w ON w.account_id = a.id WHERE a.id = ?")
-        .param(accountId)
+        .sql(
+            "SELECT a.*, w.*, "
+                + TOPUPS_LAST_DAY
+                + " FROM accounts a JOIN wallets w ON w.account_id = a.id WHERE a.id = ?")
+        .params(dayAgo(), accountId)
         .query(Accounts::map)
         .optional();
   }
@@ -92,9 +99,11 @@ public final class Accounts {
           Wallet current =
               db.jdbc()
                   .sql(
-                      "SELECT a.*, w.* FROM accounts a JOIN wallets w ON w.account_id = a.id"
+                      "SELECT a.*, w.*, "
+                          + TOPUPS_LAST_DAY
+                          + " FROM accounts a JOIN wallets w ON w.account_id = a.id"
                           + " WHERE a.id = ? FOR UPDATE OF w")
-                  .param(accountId)
+                  .params(dayAgo(), accountId)
                   .query(Accounts::map)
                   .optional()
                   .orElseThrow(() -> notFound(accountId))
@@ -232,6 +241,10 @@ public final class Accounts {
     return id;
   }
 
+  private Timestamp dayAgo() {
+    return Timestamp.from(clock.instant().minus(java.time.Duration.ofHours(24)));
+  }
+
   static String currency(String currency) {
     if (currency == null || currency.isBlank()) {
       return DEFAULT_CURRENCY;
@@ -291,7 +304,8 @@ public final class Accounts {
                 rs.getTimestamp("auto_topup_retry_after") == null
                     ? null
                     : rs.getTimestamp("auto_topup_retry_after").toInstant(),
-                rs.getString("auto_topup_disabled_reason")));
+                rs.getString("auto_topup_disabled_reason"),
+                rs.getInt("topups_last_day")));
     return new AccountView(account, wallet);
   }
 }

@@ -183,6 +183,7 @@ class AutoTopUpJobIntegrationTest {
     }
 
     assertThat(stripe.charges()).hasSize(5);
+    assertThat(accounts.get(account).wallet().autoTopUpState().lastDay()).isEqualTo(5);
     assertThat(mail(account))
         .containsExactly(
             "topup_receipt",

@@ -41,6 +41,7 @@ final class Views {
     topUp.put("failures", w.autoTopUpState().failures());
     topUp.put("retry_after", time(w.autoTopUpState().retryAfter()));
     topUp.put("disabled_reason", w.autoTopUpState().disabledReason());
+    topUp.put("topups_last_24h", w.autoTopUpState().lastDay());
     json.put("auto_topup", topUp);
     Map<String, Object> alert = new LinkedHashMap<>();
     alert.put("enabled", w.lowBalanceAlert().enabled());
@@ -183,6 +184,9 @@ final class Views {
     }
     if (state.retryAfter() != null) {
       text.append("; cooling down until ").append(time(state.retryAfter()));
+    }
+    if (state.lastDay() > 0) {
+      text.append("; ").append(state.lastDay()).append(" automatic top-ups in the last 24 h");
     }
     return text.toString();
   }

@@ -76,7 +76,7 @@ class CliIntegrationTest {
         .isEqualTo(
             "{\"enabled\":true,\"threshold\":5.00,\"amount\":25.00,\"stripe_customer\":\"cus_123\","
                 + "\"payment_method\":\"pm_card_visa\",\"failures\":0,\"retry_after\":null,"
-                + "\"disabled_reason\":null}");
+                + "\"disabled_reason\":null,\"topups_last_24h\":0}");
     assertThat(shown.get("low_balance_alert").toString())
         .isEqualTo("{\"enabled\":true,\"threshold\":10.00}");
     assertThat(shown.get("spending_limit").toString())
