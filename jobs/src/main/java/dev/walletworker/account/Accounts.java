@@ -153,6 +153,56 @@ public final class Accounts {
         });
   }
 
+  /**
+   * Blocks the account for {@code reason} (ops): usage is refused until {@link #unblock}. A block
+   * with a reason of its own is never lifted by the spending-limit rules.
+   */
+  public AccountView block(String accountId, String reason) {
+    String why = Texts.clean(reason, "reason", 200, true);
+    if (why.equals("spending_limit")) {
+      throw new WalletException(
+          ErrorType.INVALID_REQUEST,
+          "reason spending_limit is set by the spending-limit rules; give ops' own reason",
+          "reason");
+    }
+    return db.inTransaction(
+        () -> {
+          lockWallet(accountId);
+          db.jdbc()
+              .sql(
+                  "UPDATE accounts SET status = 'blocked', blocked_reason = ?, blocked_since = ? WHERE id = ?")
+              .params(why, Timestamp.from(clock.instant()), accountId)
+              .update();
+          log.warn("account blocked account={} reason={} by=ops", accountId, why);
+          return get(accountId);
+        });
+  }
+
+  /** Lifts any block (ops). */
+  public AccountView unblock(String accountId) {
+    return db.inTransaction(
+        () -> {
+          lockWallet(accountId);
+          db.jdbc()
+              .sql(
+                  "UPDATE accounts SET status = 'active', blocked_reason = NULL, blocked_since = NULL WHERE id = ?")
+              .param(accountId)
+              .update();
+          log.info("account unblocked account={} by=ops", accountId);
+          return get(accountId);
+        });
+  }
+
+  /* The ledger locks the wallet before it reads the status: so do status changes. */
+  private void lockWallet(String accountId) {
+    db.jdbc()
+        .sql("SELECT account_id FROM wallets WHERE account_id = ? FOR UPDATE")
+        .param(accountId)
+        .query(String.class)
+        .optional()
+        .orElseThrow(() -> notFound(accountId));
+  }
+
   private static Wallet merge(Wallet current, SettingsChange change) {
     AutoTopUpSettings topUp = current.autoTopUp();
     BigDecimal topUpThreshold =

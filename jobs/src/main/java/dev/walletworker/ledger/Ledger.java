@@ -281,10 +281,31 @@ public final class Ledger {
             reference,
             relatedId,
             now);
-    db.jdbc()
-        .sql("UPDATE wallets SET balance = ?, updated_at = ? WHERE account_id = ?")
-        .params(balanceAfter, Timestamp.from(now), accountId)
-        .update();
+    if (type == TransactionType.USAGE) {
+      // Month-to-date spend, kept with the balance so that budget checks never re-sum the ledger.
+      // The month is the calendar month in the clock's zone (UTC unless configured).
+      java.sql.Date month =
+          java.sql.Date.valueOf(java.time.YearMonth.from(now.atZone(clock.getZone())).atDay(1));
+      db.jdbc()
+          .sql(
+              "UPDATE wallets SET balance = ?, updated_at = ?,"
+                  + " spend_month_to_date = CASE WHEN spend_month = ? THEN spend_month_to_date + ? ELSE ? END,"
+                  + " spend_month = ? WHERE account_id = ?")
+          .params(
+              balanceAfter,
+              Timestamp.from(now),
+              month,
+              amount.negate(),
+              amount.negate(),
+              month,
+              accountId)
+          .update();
+    } else {
+      db.jdbc()
+          .sql("UPDATE wallets SET balance = ?, updated_at = ? WHERE account_id = ?")
+          .params(balanceAfter, Timestamp.from(now), accountId)
+          .update();
+    }
     db.jdbc()
         .sql(
             "INSERT INTO wallet_transactions (id, account_id, type, amount, balance_after,"

@@ -5,28 +5,32 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move by hand instead of sleeping. */
+/**
+ * A clock tests move by hand instead of sleeping. {@link #withZone} gives a view of the same time
+ * in another zone: moving either moves both.
+ */
 public final class MutableClock extends Clock {
 
-  private volatile Instant now;
+  private final AtomicReference<Instant> now;
   private final ZoneId zone;
 
   public MutableClock(Instant start) {
-    this(start, ZoneOffset.UTC);
+    this(new AtomicReference<>(start), ZoneOffset.UTC);
   }
 
-  private MutableClock(Instant start, ZoneId zone) {
-    this.now = start;
+  private MutableClock(AtomicReference<Instant> now, ZoneId zone) {
+    this.now = now;
     this.zone = zone;
   }
 
   public void set(Instant instant) {
-    now = instant;
+    now.set(instant);
   }
 
   public void advance(Duration duration) {
-    now = now.plus(duration);
+    now.updateAndGet(t -> t.plus(duration));
   }
 
   @Override
@@ -41,6 +45,6 @@ public final class MutableClock extends Clock {
 
   @Override
   public Instant instant() {
-    return now;
+    return now.get();
   }
 }

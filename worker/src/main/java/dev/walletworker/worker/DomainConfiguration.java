@@ -12,9 +12,10 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class DomainConfiguration {
 
+  /** Time for everything; its zone decides where a calendar month starts. */
   @Bean
-  Clock clock() {
-    return Clock.systemUTC();
+  Clock clock(WorkerProperties properties) {
+    return Clock.system(properties.timeZone());
   }
 
   @Bean

@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param mail how email is sent
  * @param stripe how Stripe is reached
  * @param topup how auto top-up behaves
+ * @param timeZone the zone of calendar months (spending limits) and of the cron schedules
  */
 @ConfigurationProperties("wallet")
 public record WorkerProperties(
@@ -26,7 +27,8 @@ public record WorkerProperties(
     @DefaultValue WakeUp wakeup,
     @DefaultValue Mail mail,
     @DefaultValue Stripe stripe,
-    @DefaultValue TopUp topup) {
+    @DefaultValue TopUp topup,
+    @DefaultValue("UTC") java.time.ZoneId timeZone) {
 
   public Map<String, JobSettings> jobs() {
     return jobs == null ? Map.of() : jobs;

@@ -16,7 +16,9 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       AccountsCommand.Create.class,
       AccountsCommand.Show.class,
-      AccountsCommand.Set.class
+      AccountsCommand.Set.class,
+      AccountsCommand.Block.class,
+      AccountsCommand.Unblock.class
     })
 final class AccountsCommand {
 
@@ -138,6 +140,49 @@ final class AccountsCommand {
 
     private static java.math.BigDecimal amount(String text, String option) {
       return text == null ? null : Amounts.parse(text, option);
+    }
+  }
+
+  @Command(
+      name = "block",
+      mixinStandardHelpOptions = true,
+      description =
+          "Block the account (usage refused) for a reason of ops' own; only unblock lifts it.")
+  static final class Block extends DatabaseCommand {
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    @Option(names = "--reason", required = true, paramLabel = "R")
+    String reason;
+
+    Block(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Action prepare() {
+      return context -> {
+        AccountView view = context.getBean(Accounts.class).block(id, reason);
+        return new Output(Views.account(view), Views.accountText(view));
+      };
+    }
+  }
+
+  @Command(name = "unblock", mixinStandardHelpOptions = true, description = "Lift any block.")
+  static final class Unblock extends DatabaseCommand {
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    Unblock(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    Action prepare() {
+      return context -> {
+        AccountView view = context.getBean(Accounts.class).unblock(id);
+        return new Output(Views.account(view), Views.accountText(view));
+      };
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.walletworker.worker.scheduling;
 
 import dev.walletworker.alerts.LowBalanceAlertsJobConfiguration;
+import dev.walletworker.budget.BudgetJobsConfiguration;
 import dev.walletworker.mail.MailDispatchJobConfiguration;
 import dev.walletworker.topup.AutoTopUpJobConfiguration;
 import dev.walletworker.worker.mail.MailConfiguration;
@@ -22,6 +23,7 @@ import org.springframework.context.annotation.Import;
   MailConfiguration.class,
   StripeConfiguration.class,
   AutoTopUpJobConfiguration.class,
+  BudgetJobsConfiguration.class,
   LowBalanceAlertsJobConfiguration.class,
   MailDispatchJobConfiguration.class
 })

@@ -40,7 +40,10 @@ public final class JobControl {
   private final WalletJobs jobs;
   private final JdbcClient jdbc;
 
-  JobControl(Scheduler scheduler, WalletJobs jobs, DataSource dataSource) {
+  private final TimeZone zone;
+
+  JobControl(Scheduler scheduler, WalletJobs jobs, DataSource dataSource, java.time.ZoneId zone) {
+    this.zone = TimeZone.getTimeZone(zone);
     this.scheduler = scheduler;
     this.jobs = jobs;
     this.jdbc = JdbcClient.create(dataSource);
@@ -89,7 +92,7 @@ public final class JobControl {
             .forJob(detail)
             .withSchedule(
                 CronScheduleBuilder.cronSchedule(job.cron())
-                    .inTimeZone(TimeZone.getTimeZone("UTC"))
+                    .inTimeZone(zone)
                     // Ticks missed while every daemon was down fire once, not once per tick.
                     .withMisfireHandlingInstructionFireAndProceed())
             .build();

@@ -102,7 +102,11 @@ public class SchedulerConfiguration {
   }
 
   @Bean
-  JobControl jobControl(org.quartz.Scheduler scheduler, WalletJobs jobs, DataSource dataSource) {
-    return new JobControl(scheduler, jobs, dataSource);
+  JobControl jobControl(
+      org.quartz.Scheduler scheduler,
+      WalletJobs jobs,
+      DataSource dataSource,
+      WorkerProperties properties) {
+    return new JobControl(scheduler, jobs, dataSource, properties.timeZone());
   }
 }

@@ -133,6 +133,23 @@ class CliIntegrationTest {
   }
 
   @Test
+  void opsBlockRefusesUsageUntilUnblocked() {
+    cli.json("wallet", "credit", id, "--amount", "10", "--type", "topup", "--json");
+
+    JsonNode blocked = cli.json("accounts", "block", id, "--reason", "chargeback", "--json");
+    assertThat(blocked.get("status").asString()).isEqualTo("blocked");
+    assertThat(blocked.get("blocked_reason").asString()).isEqualTo("chargeback");
+    Cli.Result refused = cli.run("wallet", "usage", id, "--amount", "1", "--json");
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.json().get("error").get("type").asString()).isEqualTo("account_blocked");
+
+    assertThat(cli.json("accounts", "unblock", id, "--json").get("status").asString())
+        .isEqualTo("active");
+    assertThat(cli.json("wallet", "usage", id, "--amount", "1", "--json").get("balance").toString())
+        .isEqualTo("9.00");
+  }
+
+  @Test
   void migrateReportsTheSchemaIsCurrent() {
     JsonNode result = cli.json("migrate", "--json");
 
@@ -209,7 +226,19 @@ class CliIntegrationTest {
             "--amount",
             "1",
             "--description",
-            "x\r\nBcc: a@b.c"));
+            "x\r\nBcc: a@b.c"),
+        bad(2, "usage", "accounts", "block", "ID"),
+        bad(1, "invalid_request", "accounts", "block", "ID", "--reason", "spending_limit"),
+        bad(1, "invalid_request", "accounts", "block", "ID", "--reason", " "),
+        bad(
+            1,
+            "account_not_found",
+            "accounts",
+            "block",
+            "acct_doesnotexist00",
+            "--reason",
+            "fraud"),
+        bad(1, "account_not_found", "accounts", "unblock", "acct_doesnotexist00"));
   }
 
   @ParameterizedTest(name = "{2}")

@@ -108,7 +108,8 @@ class JobsCliIntegrationTest {
   @Test
   void unknownJobErrorNamesTheJobsThereAre() {
     assertThat(cli.run("jobs", "trigger", "nope").err())
-        .contains("unknown job 'nope'; the jobs are auto-topup, low-balance-alerts, mail-dispatch");
+        .contains(
+            "unknown job 'nope'; the jobs are auto-topup, budget-enforcement, low-balance-alerts, mail-dispatch, month-rollover");
   }
 
   private static JsonNode job(JsonNode list, String name) {

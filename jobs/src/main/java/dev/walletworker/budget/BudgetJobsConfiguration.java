@@ -1,0 +1,135 @@
+package dev.walletworker.budget;
+
+import dev.walletworker.db.Database;
+import dev.walletworker.mail.MailOutbox;
+import java.time.Clock;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
+import org.springframework.batch.infrastructure.item.database.Order;
+import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The budget-enforcement job (spending limits against month-to-date spend) and the month-rollover
+ * job (lift spending-limit blocks when a new month starts; safe to run again for the same month).
+ */
+@Configuration(proxyBeanMethods = false)
+public class BudgetJobsConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(BudgetJobsConfiguration.class);
+
+  public static final String ENFORCEMENT_JOB = "budget-enforcement";
+  public static final String ROLLOVER_JOB = "month-rollover";
+
+  @Bean
+  SpendingBlocks spendingBlocks(Database db, MailOutbox mail, Clock clock) {
+    return new SpendingBlocks(db, mail, clock);
+  }
+
+  @Bean
+  Job budgetEnforcementJob(JobRepository jobRepository, Step enforceSpendingLimitsStep) {
+    return new JobBuilder(ENFORCEMENT_JOB, jobRepository).start(enforceSpendingLimitsStep).build();
+  }
+
+  @Bean
+  Step enforceSpendingLimitsStep(
+      JobRepository jobRepository,
+      Database db,
+      SpendingBlocks blocks,
+      MailOutbox mail,
+      JdbcPagingItemReader<String> spendingLimitCandidatesItemReader) {
+    return new StepBuilder("enforce-spending-limits", jobRepository)
+        .<String, String>chunk(100)
+        .transactionManager(db.transactionManager())
+        .reader(spendingLimitCandidatesItemReader)
+        .processor(new EnforceSpendingLimitItemProcessor(db, blocks, mail))
+        .writer(chunk -> {})
+        .build();
+  }
+
+  /**
+   * Wallets at 80% of their limit or more (the partial index), and accounts blocked by their limit
+   * (to lift blocks that no longer apply): never the whole table, never the ledger.
+   */
+  @Bean
+  @StepScope
+  JdbcPagingItemReader<String> spendingLimitCandidatesItemReader(Database db) throws Exception {
+    return new JdbcPagingItemReaderBuilder<String>()
+        .name("spendingLimitCandidates")
+        .dataSource(db.dataSource())
+        .selectClause("c.account_id")
+        .fromClause(
+            "(SELECT account_id FROM wallets WHERE spending_limit_enabled"
+                + "   AND spend_month_to_date >= spending_limit_monthly * 0.8"
+                + " UNION SELECT id FROM accounts WHERE status = 'blocked' AND blocked_reason = 'spending_limit') c")
+        .sortKeys(Map.of("account_id", Order.ASCENDING))
+        .rowMapper((rs, row) -> rs.getString(1))
+        .pageSize(100)
+        .build();
+  }
+
+  @Bean
+  Job monthRolloverJob(JobRepository jobRepository, Step liftLastMonthsBlocksStep) {
+    return new JobBuilder(ROLLOVER_JOB, jobRepository).start(liftLastMonthsBlocksStep).build();
+  }
+
+  /* Each account in its own transaction: one that fails does not hold back the others. */
+  @Bean
+  Step liftLastMonthsBlocksStep(JobRepository jobRepository, Database db, SpendingBlocks blocks) {
+    Tasklet tasklet =
+        (contribution, context) -> {
+          YearMonth month = blocks.currentMonth();
+          List<Map<String, Object>> blocked =
+              db.jdbc()
+                  .sql(
+                      "SELECT a.id, w.spending_limit_monthly, w.currency FROM accounts a JOIN wallets w ON w.account_id = a.id"
+                          + " WHERE a.status = 'blocked' AND a.blocked_reason = 'spending_limit' AND a.blocked_since < ?")
+                  .param(java.sql.Timestamp.from(blocks.start(month)))
+                  .query()
+                  .listOfRows();
+          int lifted = 0;
+          for (Map<String, Object> row : blocked) {
+            contribution.incrementReadCount();
+            String id = (String) row.get("id");
+            boolean done =
+                db.inTransaction(
+                    () -> {
+                      db.jdbc()
+                          .sql("SELECT 1 FROM wallets WHERE account_id = ? FOR UPDATE")
+                          .param(id)
+                          .query()
+                          .singleRow();
+                      return blocks.unblock(
+                          id,
+                          true,
+                          (java.math.BigDecimal) row.get("spending_limit_monthly"),
+                          (String) row.get("currency"),
+                          month);
+                    });
+            if (done) {
+              lifted++;
+            }
+          }
+          contribution.incrementWriteCount(lifted);
+          log.info("month rollover month={} spending-limit blocks lifted={}", month, lifted);
+          return RepeatStatus.FINISHED;
+        };
+    return new StepBuilder("lift-last-months-blocks", jobRepository)
+        .tasklet(tasklet, new ResourcelessTransactionManager())
+        .build();
+  }
+}
