@@ -1,0 +1,28 @@
+package dev.walletworker.worker.process;
+
+import dev.walletworker.testing.TestDatabase;
+import java.util.Map;
+
+/** A daemon process for code outside this package (benchmarks). */
+public final class DaemonHandle implements AutoCloseable {
+
+  private final DaemonProcess daemon;
+
+  private DaemonHandle(DaemonProcess daemon) {
+    this.daemon = daemon;
+  }
+
+  public static DaemonHandle start(String name, TestDatabase db, Map<String, String> env)
+      throws Exception {
+    return new DaemonHandle(DaemonProcess.start(name, db, env));
+  }
+
+  public String log() {
+    return daemon.log();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    daemon.close();
+  }
+}
