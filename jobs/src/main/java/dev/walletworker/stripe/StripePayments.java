@@ -12,6 +12,7 @@ import com.stripe.net.RequestOptions;
 import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.PaymentIntentSearchParams;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +92,64 @@ public final class StripePayments {
       return outcome(intent);
     } catch (StripeException e) {
       return failure(e);
+    }
+  }
+
+  /**
+   * A Stripe Checkout Session for a one-off top-up; the completed session is credited by its
+   * webhook ({@code metadata.account_id}).
+   *
+   * @return the session's id and URL
+   */
+  public Map.Entry<String, String> createCheckout(
+      String accountId,
+      long amountMinor,
+      String currency,
+      String customerId,
+      String successUrl,
+      String cancelUrl)
+      throws CheckoutUnavailableException {
+    var builder =
+        com.stripe.param.checkout.SessionCreateParams.builder()
+            .setMode(com.stripe.param.checkout.SessionCreateParams.Mode.PAYMENT)
+            .setSuccessUrl(successUrl)
+            .setCancelUrl(cancelUrl)
+            .setClientReferenceId(accountId)
+            .putMetadata("account_id", accountId)
+            .putMetadata("kind", "checkout_topup")
+            .addLineItem(
+                com.stripe.param.checkout.SessionCreateParams.LineItem.builder()
+                    .setQuantity(1L)
+                    .setPriceData(
+                        com.stripe.param.checkout.SessionCreateParams.LineItem.PriceData.builder()
+                            .setCurrency(currency.toLowerCase(Locale.ROOT))
+                            .setUnitAmount(amountMinor)
+                            .setProductData(
+                                com.stripe.param.checkout.SessionCreateParams.LineItem.PriceData
+                                    .ProductData.builder()
+                                    .setName("API credits")
+                                    .build())
+                            .build())
+                    .build());
+    if (customerId != null) {
+      builder.setCustomer(customerId);
+    }
+    if (!configured) {
+      throw new CheckoutUnavailableException("payments are not configured (STRIPE_API_KEY)");
+    }
+    try {
+      var session = client.v1().checkout().sessions().create(builder.build());
+      return Map.entry(session.getId(), session.getUrl());
+    } catch (StripeException e) {
+      throw new CheckoutUnavailableException(
+          "Stripe could not start the checkout: " + e.getMessage());
+    }
+  }
+
+  /** Stripe could not be asked, or refused: the top-up was not started. */
+  public static final class CheckoutUnavailableException extends Exception {
+    public CheckoutUnavailableException(String message) {
+      super(message);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.walletworker.worker;
 
 import dev.walletworker.account.Accounts;
+import dev.walletworker.account.ApiKeys;
 import dev.walletworker.db.Database;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.mail.MailOutbox;
@@ -26,6 +27,11 @@ public class DomainConfiguration {
   @Bean
   Ledger ledger(Database database, Clock clock) {
     return new Ledger(database, clock);
+  }
+
+  @Bean
+  ApiKeys apiKeys(Database database, Clock clock) {
+    return new ApiKeys(database, clock);
   }
 
   @Bean

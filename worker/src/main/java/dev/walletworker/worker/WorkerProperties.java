@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stripe how Stripe is reached
  * @param topup how auto top-up behaves
  * @param timeZone the zone of calendar months (spending limits) and of the cron schedules
+ * @param api the wallet HTTP API
  */
 @ConfigurationProperties("wallet")
 public record WorkerProperties(
@@ -28,7 +29,8 @@ public record WorkerProperties(
     @DefaultValue Mail mail,
     @DefaultValue Stripe stripe,
     @DefaultValue TopUp topup,
-    @DefaultValue("UTC") java.time.ZoneId timeZone) {
+    @DefaultValue("UTC") java.time.ZoneId timeZone,
+    @DefaultValue Api api) {
 
   public Map<String, JobSettings> jobs() {
     return jobs == null ? Map.of() : jobs;
@@ -71,6 +73,7 @@ public record WorkerProperties(
   public record JobSettings(String cron, @DefaultValue("100") int chunkSize) {}
 
   /**
+   * @param enabled join the cluster and run jobs; false serves only HTTP (an API-only node)
    * @param threads jobs one daemon runs at the same time (each job type runs once at a time)
    * @param clusterCheckin how often a daemon tells the cluster it is alive; a daemon silent for
    *     about twice this long is presumed dead and its running jobs are recovered by another
@@ -81,6 +84,7 @@ public record WorkerProperties(
    *     to stop at their next chunk boundary
    */
   public record Scheduler(
+      @DefaultValue("true") boolean enabled,
       @DefaultValue("3") int threads,
       @DefaultValue("5s") Duration clusterCheckin,
       @DefaultValue("60s") Duration misfireThreshold,
@@ -172,4 +176,16 @@ public record WorkerProperties(
       @DefaultValue("23h") Duration giveUpAfter,
       @DefaultValue("24h") Duration actionTimeout,
       @DefaultValue("50") int batchSize) {}
+
+  /**
+   * @param maxBodyBytes the largest request body accepted
+   * @param checkoutSuccessUrl where Stripe Checkout returns the owner after paying
+   * @param checkoutCancelUrl where Stripe Checkout returns the owner after cancelling
+   */
+  public record Api(
+      @DefaultValue("16384") int maxBodyBytes,
+      @DefaultValue("https://dashboard.example.com/billing?topup=success")
+          String checkoutSuccessUrl,
+      @DefaultValue("https://dashboard.example.com/billing?topup=cancelled")
+          String checkoutCancelUrl) {}
 }

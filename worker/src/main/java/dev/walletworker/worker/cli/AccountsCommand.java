@@ -3,6 +3,7 @@ package dev.walletworker.worker.cli;
 import dev.walletworker.Amounts;
 import dev.walletworker.account.AccountView;
 import dev.walletworker.account.Accounts;
+import dev.walletworker.account.ApiKeys;
 import dev.walletworker.account.SettingsChange;
 import dev.walletworker.account.SpendingLimitAction;
 import picocli.CommandLine.Command;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Parameters;
       AccountsCommand.Show.class,
       AccountsCommand.Set.class,
       AccountsCommand.Block.class,
-      AccountsCommand.Unblock.class
+      AccountsCommand.Unblock.class,
+      AccountsCommand.Keys.class
     })
 final class AccountsCommand {
 
@@ -44,7 +46,16 @@ final class AccountsCommand {
     Action prepare() {
       return context -> {
         AccountView view = context.getBean(Accounts.class).create(email, name, currency);
-        return new Output(Views.account(view), "created " + Views.accountText(view));
+        String key = context.getBean(ApiKeys.class).issue(view.account().id());
+        java.util.Map<String, Object> json = Views.account(view);
+        json.put("api_key", key);
+        return new Output(
+            json,
+            "created "
+                + Views.accountText(view)
+                + "\n  api key            "
+                + key
+                + "\n  (shown once: it is stored only as a hash)");
       };
     }
   }
@@ -183,6 +194,60 @@ final class AccountsCommand {
         AccountView view = context.getBean(Accounts.class).unblock(id);
         return new Output(Views.account(view), Views.accountText(view));
       };
+    }
+  }
+
+  @Command(
+      name = "keys",
+      mixinStandardHelpOptions = true,
+      description = "Rotate or revoke the account's API keys.",
+      subcommands = {Keys.Rotate.class, Keys.Revoke.class})
+  static final class Keys {
+
+    @Command(
+        name = "rotate",
+        mixinStandardHelpOptions = true,
+        description = "Revoke every key and issue a new one (shown once).")
+    static final class Rotate extends DatabaseCommand {
+      @Parameters(index = "0", paramLabel = "ID")
+      String id;
+
+      Rotate(CliEnvironment env) {
+        super(env);
+      }
+
+      @Override
+      Action prepare() {
+        return context -> {
+          String key = context.getBean(ApiKeys.class).rotate(id);
+          return new Output(
+              java.util.Map.of("id", id, "api_key", key),
+              "new api key for " + id + ": " + key + "\n(shown once; the old keys no longer work)");
+        };
+      }
+    }
+
+    @Command(
+        name = "revoke",
+        mixinStandardHelpOptions = true,
+        description = "Revoke every key of the account.")
+    static final class Revoke extends DatabaseCommand {
+      @Parameters(index = "0", paramLabel = "ID")
+      String id;
+
+      Revoke(CliEnvironment env) {
+        super(env);
+      }
+
+      @Override
+      Action prepare() {
+        return context -> {
+          int revoked = context.getBean(ApiKeys.class).revoke(id);
+          return new Output(
+              java.util.Map.of("id", id, "revoked", revoked),
+              revoked + " api key(s) of " + id + " revoked");
+        };
+      }
     }
   }
 }

@@ -27,6 +27,7 @@ final class Daemon implements SmartLifecycle {
   private final Duration drainTimeout;
   private final boolean listen;
   private volatile boolean running;
+  private final boolean enabled;
 
   Daemon(
       Scheduler scheduler,
@@ -35,7 +36,9 @@ final class Daemon implements SmartLifecycle {
       RunningExecutions executions,
       JdbcClient jdbc,
       Duration drainTimeout,
-      boolean listen) {
+      boolean listen,
+      boolean enabled) {
+    this.enabled = enabled;
     this.scheduler = scheduler;
     this.control = control;
     this.listener = listener;
@@ -108,6 +111,12 @@ final class Daemon implements SmartLifecycle {
       }
     }
     return true;
+  }
+
+  /** An API-only node ({@code SCHEDULER_ENABLED=false}) never joins the cluster. */
+  @Override
+  public boolean isAutoStartup() {
+    return enabled;
   }
 
   @Override

@@ -40,7 +40,8 @@ public class DaemonConfiguration {
         running,
         JdbcClient.create(dataSource),
         properties.scheduler().drainTimeout(),
-        properties.wakeup().enabled());
+        properties.wakeup().enabled(),
+        properties.scheduler().enabled());
   }
 
   /** Up while this daemon is a running member of the cluster; reports the wake-up listener. */

@@ -39,6 +39,38 @@ class CliIntegrationTest {
     assertThat(created.get("currency").asString()).isEqualTo("EUR");
     assertThat(created.get("balance").decimalValue()).isEqualByComparingTo("0");
     assertThat(created.get("balance").toString()).isEqualTo("0.00");
+    assertThat(created.get("api_key").asString()).matches("ask_[a-z0-9]{40}");
+    String hash =
+        db.jdbc()
+            .sql("SELECT key_hash FROM api_keys WHERE account_id = ?")
+            .param(created.get("id").asString())
+            .query(String.class)
+            .single();
+    assertThat(hash).matches("[0-9a-f]{64}").doesNotContain(created.get("api_key").asString());
+  }
+
+  @Test
+  void keysRotateAndRevoke() {
+    JsonNode rotated = cli.json("accounts", "keys", "rotate", id, "--json");
+    assertThat(rotated.get("api_key").asString()).startsWith("ask_");
+    assertThat(
+            db.jdbc()
+                .sql("SELECT count(*) FROM api_keys WHERE account_id = ? AND revoked_at IS NULL")
+                .param(id)
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
+
+    JsonNode revoked = cli.json("accounts", "keys", "revoke", id, "--json");
+    assertThat(revoked.get("revoked").asInt()).isEqualTo(1);
+    assertThat(
+            db.jdbc()
+                .sql("SELECT count(*) FROM api_keys WHERE account_id = ? AND revoked_at IS NULL")
+                .param(id)
+                .query(Long.class)
+                .single())
+        .isZero();
+    assertThat(cli.run("accounts", "keys", "rotate", "acct_doesnotexist00").code()).isEqualTo(1);
   }
 
   @Test

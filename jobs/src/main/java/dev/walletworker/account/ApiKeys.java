@@ -1,0 +1,118 @@
+package dev.walletworker.account;
+
+import dev.walletworker.ErrorType;
+import dev.walletworker.Ids;
+import dev.walletworker.WalletException;
+import dev.walletworker.db.Database;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The account's API keys ({@code ask_…}): issued and shown once, stored hashed, rotated and
+ * revoked. A key identifies exactly one account.
+ */
+public final class ApiKeys {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
+
+  private final Database db;
+  private final Clock clock;
+
+  public ApiKeys(Database db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /** Issues a new key for the account (other keys stay valid); returns the key, shown once. */
+  public String issue(String accountId) {
+    String key = "ask_" + Ids.random(40);
+    db.inTransaction(
+        () ->
+            db.jdbc()
+                .sql(
+                    "INSERT INTO api_keys (id, account_id, key_hash, prefix, created_at)"
+                        + " SELECT ?, id, ?, ?, ? FROM accounts WHERE id = ?")
+                .params(
+                    "key_" + Ids.random(16),
+                    hash(key),
+                    key.substring(0, 12),
+                    Timestamp.from(clock.instant()),
+                    accountId)
+                .update());
+    log.info("api key issued account={} prefix={}", accountId, key.substring(0, 12));
+    return key;
+  }
+
+  /** Revokes every key of the account and issues a new one, in one transaction. */
+  public String rotate(String accountId) {
+    return db.inTransaction(
+        () -> {
+          requireAccount(accountId);
+          revokeAll(accountId);
+          return issue(accountId);
+        });
+  }
+
+  /** Revokes every key of the account; returns how many were active. */
+  public int revoke(String accountId) {
+    return db.inTransaction(
+        () -> {
+          requireAccount(accountId);
+          return revokeAll(accountId);
+        });
+  }
+
+  /** The account an active key belongs to. */
+  public Optional<String> accountFor(String key) {
+    if (key == null || !key.startsWith("ask_") || key.length() > 100) {
+      return Optional.empty();
+    }
+    return db.jdbc()
+        .sql("SELECT account_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL")
+        .param(hash(key))
+        .query(String.class)
+        .optional();
+  }
+
+  private int revokeAll(String accountId) {
+    int revoked =
+        db.jdbc()
+            .sql("UPDATE api_keys SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL")
+            .params(Timestamp.from(clock.instant()), accountId)
+            .update();
+    log.info("api keys revoked account={} count={}", accountId, revoked);
+    return revoked;
+  }
+
+  private void requireAccount(String accountId) {
+    boolean exists =
+        db.jdbc()
+            .sql("SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?)")
+            .param(accountId)
+            .query(Boolean.class)
+            .single();
+    if (!exists) {
+      throw new WalletException(
+          ErrorType.ACCOUNT_NOT_FOUND,
+          "No account " + dev.walletworker.Texts.abbreviate(accountId),
+          "account");
+    }
+  }
+
+  static String hash(String key) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,378 @@
+package dev.walletworker.worker.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.walletworker.account.Accounts;
+import dev.walletworker.account.ApiKeys;
+import dev.walletworker.ledger.Ledger;
+import dev.walletworker.ledger.TransactionType;
+import dev.walletworker.stripe.emulator.StripeEmulator;
+import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.worker.DaemonApplication;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The wallet API over real HTTP, served by the daemon's application (jobs not started). */
+class WalletApiIntegrationTest {
+
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static StripeEmulator stripe;
+  private static ConfigurableApplicationContext app;
+  private static String base;
+
+  private final Accounts accounts = new Accounts(db.database(), Clock.systemUTC());
+  private final Ledger ledger = new Ledger(db.database(), Clock.systemUTC());
+  private final ApiKeys keys = new ApiKeys(db.database(), Clock.systemUTC());
+  private String account;
+  private String key;
+
+  @BeforeAll
+  static void start() {
+    stripe = StripeEmulator.start(0);
+    app =
+        new SpringApplication(DaemonApplication.class)
+            .run(
+                "--server.port=0",
+                "--management.server.port=0",
+                "--wallet.scheduler.enabled=false",
+                "--wallet.database.url=" + db.jdbcUrl(),
+                "--wallet.database.username=" + db.username(),
+                "--wallet.database.password=" + db.password(),
+                "--wallet.stripe.api-key=sk_test_api",
+                "--wallet.stripe.api-base=" + stripe.apiBase(),
+                "--wallet.stripe.webhook-secret=whsec_api_test");
+    base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+    stripe.webhook(base + "/v1/webhooks/stripe", "whsec_api_test");
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+    stripe.close();
+  }
+
+  @BeforeEach
+  void givenAnAccountWithAKey() {
+    account = accounts.create("owner@example.com", "Ada", null).account().id();
+    key = keys.issue(account);
+  }
+
+  // --- the documented examples, verbatim
+
+  @Test
+  void balance() throws Exception {
+    ledger.credit(account, new BigDecimal("25.50"), TransactionType.TOPUP, null, null);
+
+    var response = get("/v1/wallet/balance", key);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("{\"balance\":25.50,\"currency\":\"USD\"}");
+  }
+
+  @Test
+  void topUpThroughCheckoutIsCreditedWithItsBonusWhenStripeSaysItIsPaid() throws Exception {
+    var response = send("POST", "/v1/wallet/top-up", key, "{\"amount\": 100.00}");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body())
+        .matches(
+            "\\{\"checkout_url\":\"http://127\\.0\\.0\\.1:\\d+/_emulator/checkout/cs_test_\\w+\",\"amount\":100\\.00,\"currency\":\"USD\"}");
+    String session = response.body().replaceAll(".*/checkout/(cs_test_\\w+)\".*", "$1");
+    assertThat(ledger.balance(account)).isZero();
+
+    stripe.completeCheckout(session);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (ledger.balance(account).signum() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(ledger.balance(account)).isEqualByComparingTo("110.00");
+    assertThat(get("/v1/wallet/balance", key).body())
+        .isEqualTo("{\"balance\":110.00,\"currency\":\"USD\"}");
+  }
+
+  @Test
+  void transactionsNewestFirstWithPaging() throws Exception {
+    ledger.credit(account, new BigDecimal("25.00"), TransactionType.TOPUP, null, null);
+    ledger.credit(account, new BigDecimal("25.00"), TransactionType.TOPUP, null, null);
+    ledger.debitUsage(account, new BigDecimal("0.15"), null, null);
+
+    var first = get("/v1/wallet/transactions?limit=2", key);
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.body())
+        .matches(
+            "\\{\"transactions\":\\[\\{\"id\":\"txn_\\w{24}\",\"type\":\"usage\",\"amount\":-0\\.15,\"balance_after\":49\\.85,"
+                + "\"created_at\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\",\"description\":\"API usage\"},"
+                + "\\{\"id\":\"txn_\\w{24}\",\"type\":\"topup\",\"amount\":25\\.00,\"balance_after\":50\\.00,"
+                + "\"created_at\":\"[^\"]+\",\"description\":\"Credit top-up\"}],\"has_more\":true}");
+    String last = first.body().replaceAll(".*\"id\":\"(txn_\\w{24})\",\"type\":\"topup\".*", "$1");
+    var rest = get("/v1/wallet/transactions?limit=2&starting_after=" + last, key);
+    assertThat(rest.body()).contains("\"balance_after\":25.00").endsWith("\"has_more\":false}");
+  }
+
+  @Test
+  void settingsReadAndWriteInTheDocumentedShapes() throws Exception {
+    assertThat(
+            send(
+                    "PUT",
+                    "/v1/wallet/auto-topup",
+                    key,
+                    "{\"auto_topup\": {\"enabled\": true, \"threshold\": 5.00, \"amount\": 25.00}}")
+                .body())
+        .isEqualTo("{\"auto_topup\":{\"enabled\":true,\"threshold\":5.00,\"amount\":25.00}}");
+    assertThat(get("/v1/wallet/auto-topup", key).body())
+        .isEqualTo("{\"auto_topup\":{\"enabled\":true,\"threshold\":5.00,\"amount\":25.00}}");
+    assertThat(
+            send(
+                    "PUT",
+                    "/v1/wallet/spending-limit",
+                    key,
+                    "{\"spending_limit\": {\"enabled\": true, \"monthly_limit\": 100.00, \"action\": \"block\"}}")
+                .body())
+        .isEqualTo(
+            "{\"spending_limit\":{\"enabled\":true,\"monthly_limit\":100.00,\"action\":\"block\"}}");
+    assertThat(get("/v1/wallet/spending-limit", key).body())
+        .isEqualTo(
+            "{\"spending_limit\":{\"enabled\":true,\"monthly_limit\":100.00,\"action\":\"block\"}}");
+    assertThat(
+            send(
+                    "PUT",
+                    "/v1/wallet/low-balance-alert",
+                    key,
+                    "{\"low_balance_alert\": {\"enabled\": true, \"threshold\": 10.00}}")
+                .body())
+        .isEqualTo("{\"low_balance_alert\":{\"enabled\":true,\"threshold\":10.00}}");
+    assertThat(get("/v1/wallet/low-balance-alert", key).body())
+        .isEqualTo("{\"low_balance_alert\":{\"enabled\":true,\"threshold\":10.00}}");
+  }
+
+  // --- keys
+
+  @Test
+  void oneAccountsKeyNeverReachesAnothersData() throws Exception {
+    String other = accounts.create("other@example.com", null, null).account().id();
+    String otherKey = keys.issue(other);
+    ledger.credit(other, new BigDecimal("99.00"), TransactionType.TOPUP, null, null);
+    String otherTxn = ledger.history(other, 1, null).transactions().get(0).id();
+
+    assertThat(get("/v1/wallet/balance", key).body()).contains("\"balance\":0.00");
+    assertThat(get("/v1/wallet/balance", otherKey).body()).contains("\"balance\":103.95");
+    var cursor = get("/v1/wallet/transactions?starting_after=" + otherTxn, key);
+    assertThat(cursor.statusCode()).isEqualTo(422);
+    assertThat(cursor.body()).doesNotContain("99.00");
+  }
+
+  @Test
+  void missingWrongAndRevokedKeysAre401() throws Exception {
+    assertThat(get("/v1/wallet/balance", null).statusCode()).isEqualTo(401);
+    assertThat(get("/v1/wallet/balance", "ask_" + "x".repeat(40)).statusCode()).isEqualTo(401);
+    assertThat(get("/v1/wallet/balance", "Bearer-less").statusCode()).isEqualTo(401);
+    String rotated = keys.rotate(account);
+    assertThat(get("/v1/wallet/balance", key).statusCode()).isEqualTo(401);
+    assertThat(get("/v1/wallet/balance", rotated).statusCode()).isEqualTo(200);
+    assertThat(get("/v1/wallet/balance", null).body())
+        .isEqualTo(
+            "{\"error\":{\"type\":\"authentication_error\",\"message\":\"Missing API key: send Authorization: Bearer ask_…\",\"param\":null}}");
+  }
+
+  // --- errors: the right status, a clear message, and nothing changed
+
+  static Stream<Arguments> errors() {
+    String big = "{\"amount\": 25.00, \"pad\": \"" + "x".repeat(20_000) + "\"}";
+    return Stream.of(
+        err(400, "POST", "/v1/wallet/top-up", "application/json", "{\"amount\": 25.00", null),
+        err(400, "POST", "/v1/wallet/top-up", "application/json", "[25]", null),
+        err(
+            400,
+            "POST",
+            "/v1/wallet/top-up",
+            "application/json",
+            "{\"amount\": \"25.00\"}",
+            "amount"),
+        err(400, "POST", "/v1/wallet/top-up", "application/json", "{\"amount\": NaN}", null),
+        err(
+            400,
+            "POST",
+            "/v1/wallet/top-up",
+            "application/json",
+            "{\"amount\": 25.00, \"currency\": \"EUR\"}",
+            "currency"),
+        err(400, "POST", "/v1/wallet/top-up", "application/json", "{}", "amount"),
+        err(422, "POST", "/v1/wallet/top-up", "application/json", "{\"amount\": -25.00}", "amount"),
+        err(422, "POST", "/v1/wallet/top-up", "application/json", "{\"amount\": 0}", "amount"),
+        err(422, "POST", "/v1/wallet/top-up", "application/json", "{\"amount\": 1e309}", "amount"),
+        err(422, "POST", "/v1/wallet/top-up", "application/json", "{\"amount\": 25.001}", "amount"),
+        err(422, "POST", "/v1/wallet/top-up", "application/json", "{\"amount\": 9.99}", "amount"),
+        err(422, "POST", "/v1/wallet/top-up", "application/json", "{\"amount\": 500.00}", "amount"),
+        err(415, "POST", "/v1/wallet/top-up", "text/plain", "{\"amount\": 25.00}", null),
+        err(413, "POST", "/v1/wallet/top-up", "application/json", big, null),
+        err(405, "DELETE", "/v1/wallet/balance", null, null, null),
+        err(405, "POST", "/v1/wallet/balance", "application/json", "{}", null),
+        err(404, "GET", "/v1/wallet/nothing-here", null, null, null),
+        err(400, "GET", "/v1/wallet/transactions?limit=ten", null, null, "limit"),
+        err(422, "GET", "/v1/wallet/transactions?limit=0", null, null, "limit"),
+        err(422, "GET", "/v1/wallet/transactions?limit=101", null, null, "limit"),
+        err(
+            400,
+            "PUT",
+            "/v1/wallet/auto-topup",
+            "application/json",
+            "{\"enabled\": true}",
+            "enabled"),
+        err(
+            400,
+            "PUT",
+            "/v1/wallet/auto-topup",
+            "application/json",
+            "{\"auto_topup\": {\"enabled\": \"yes\"}}",
+            "auto_topup.enabled"),
+        err(
+            400,
+            "PUT",
+            "/v1/wallet/auto-topup",
+            "application/json",
+            "{\"auto_topup\": {\"treshold\": 5}}",
+            "auto_topup.treshold"),
+        err(
+            400,
+            "PUT",
+            "/v1/wallet/auto-topup",
+            "application/json",
+            "{\"auto_topup\": {}}",
+            "auto_topup"),
+        err(
+            422,
+            "PUT",
+            "/v1/wallet/auto-topup",
+            "application/json",
+            "{\"auto_topup\": {\"enabled\": true, \"threshold\": 5.00, \"amount\": 5.00}}",
+            "auto_topup.amount"),
+        err(
+            422,
+            "PUT",
+            "/v1/wallet/auto-topup",
+            "application/json",
+            "{\"auto_topup\": {\"threshold\": -5}}",
+            "auto_topup.threshold"),
+        err(
+            422,
+            "PUT",
+            "/v1/wallet/auto-topup",
+            "application/json",
+            "{\"auto_topup\": {\"enabled\": true}}",
+            "auto_topup.threshold"),
+        err(
+            422,
+            "PUT",
+            "/v1/wallet/low-balance-alert",
+            "application/json",
+            "{\"low_balance_alert\": {\"threshold\": 0.0000001}}",
+            "low_balance_alert.threshold"),
+        err(
+            422,
+            "PUT",
+            "/v1/wallet/spending-limit",
+            "application/json",
+            "{\"spending_limit\": {\"action\": \"explode\"}}",
+            "action"),
+        err(
+            422,
+            "PUT",
+            "/v1/wallet/spending-limit",
+            "application/json",
+            "{\"spending_limit\": {\"monthly_limit\": 1e12}}",
+            "spending_limit.monthly_limit"),
+        err(
+            400,
+            "PUT",
+            "/v1/wallet/spending-limit",
+            "application/json",
+            "{\"spending_limit\": {\"monthly_limit\": 100, \"action\": 5}}",
+            "spending_limit.action"));
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("errors")
+  void badRequestsGetAClearErrorAndChangeNothing(
+      int status, String method, String path, String type, String body, String param)
+      throws Exception {
+    ledger.credit(account, new BigDecimal("25.00"), TransactionType.TOPUP, null, null);
+    String before = snapshot();
+
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Bearer " + key)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (type != null) {
+      request.header("Content-Type", type);
+    }
+    var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/json");
+    assertThat(response.body()).startsWith("{\"error\":{\"type\":\"").contains("\"message\":\"");
+    if (param != null) {
+      assertThat(response.body()).contains("\"param\":\"" + param);
+    }
+    assertThat(snapshot()).isEqualTo(before);
+    assertThat(stripe.charges()).isEmpty();
+  }
+
+  private static Arguments err(
+      int status, String method, String path, String type, String body, String param) {
+    return Arguments.of(status, method, path, type, body, param);
+  }
+
+  private String snapshot() {
+    return db.jdbc()
+            .sql("SELECT string_agg(w::text, '|') FROM wallets w")
+            .query(String.class)
+            .single()
+        + db.jdbc().sql("SELECT count(*) FROM wallet_transactions").query(String.class).single();
+  }
+
+  private static HttpResponse<String> get(String path, String key) throws Exception {
+    return send("GET", path, key, null);
+  }
+
+  private static HttpResponse<String> send(String method, String path, String key, String json)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+    if (key != null) {
+      request.header("Authorization", key.startsWith("ask_") ? "Bearer " + key : key);
+    }
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
