@@ -33,6 +33,20 @@ abstract class DatabaseCommand implements Callable<Integer> {
     return new ParameterException(spec.commandLine(), message);
   }
 
+  void checkLimit(int limit, int max) {
+    if (limit < 1 || limit > max) {
+      throw usage("--limit must be between 1 and " + max + ", got " + limit);
+    }
+  }
+
+  /** A filter option that must be one of {@code allowed} when given. */
+  void checkOneOf(String option, String value, java.util.List<String> allowed) {
+    if (value != null && !allowed.contains(value)) {
+      throw usage(
+          option + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
+    }
+  }
+
   boolean migrateOnStart() {
     return true;
   }

@@ -217,16 +217,16 @@ final class JobsCommand {
     }
   }
 
-  @Command(
-      name = "pause",
-      mixinStandardHelpOptions = true,
-      description = "Stop the job's schedule (manual triggers still run).")
-  static final class Pause extends JobCommand {
+  /** Pausing and resuming: the same steps, one switch. */
+  abstract static class ScheduleSwitch extends JobCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
-    Pause(CliEnvironment env) {
+    private final boolean pause;
+
+    ScheduleSwitch(CliEnvironment env, boolean pause) {
       super(env);
+      this.pause = pause;
     }
 
     @Override
@@ -235,9 +235,24 @@ final class JobsCommand {
         JobControl control = context.getBean(JobControl.class);
         control.jobs().get(name);
         unchecked(() -> control.registerSchedulesIfMissing());
-        unchecked(() -> control.pause(name));
-        return new Output(Map.of("job", name, "paused", true), name + " paused");
+        if (pause) {
+          unchecked(() -> control.pause(name));
+        } else {
+          unchecked(() -> control.resume(name));
+        }
+        return new Output(
+            Map.of("job", name, "paused", pause), name + (pause ? " paused" : " resumed"));
       };
+    }
+  }
+
+  @Command(
+      name = "pause",
+      mixinStandardHelpOptions = true,
+      description = "Stop the job's schedule (manual triggers still run).")
+  static final class Pause extends ScheduleSwitch {
+    Pause(CliEnvironment env) {
+      super(env, true);
     }
   }
 
@@ -245,23 +260,9 @@ final class JobsCommand {
       name = "resume",
       mixinStandardHelpOptions = true,
       description = "Resume the job's schedule.")
-  static final class Resume extends JobCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-
+  static final class Resume extends ScheduleSwitch {
     Resume(CliEnvironment env) {
-      super(env);
-    }
-
-    @Override
-    Action prepare() {
-      return context -> {
-        JobControl control = context.getBean(JobControl.class);
-        control.jobs().get(name);
-        unchecked(() -> control.registerSchedulesIfMissing());
-        unchecked(() -> control.resume(name));
-        return new Output(Map.of("job", name, "paused", false), name + " resumed");
-      };
+      super(env, false);
     }
   }
 
@@ -286,9 +287,7 @@ final class JobsCommand {
 
     @Override
     Action prepare() {
-      if (limit < 1 || limit > 1000) {
-        throw usage("--limit must be between 1 and 1000, got " + limit);
-      }
+      checkLimit(limit, 1000);
       return context -> {
         context.getBean(JobControl.class).jobs().get(name);
         List<JobOutcome> runs = context.getBean(JobHistory.class).recent(name, limit);

@@ -55,12 +55,8 @@ final class MailCommand {
 
     @Override
     Action prepare() {
-      if (status != null && !List.of("pending", "sent", "failed").contains(status)) {
-        throw usage("--status must be pending, sent or failed, got '" + status + "'");
-      }
-      if (limit < 1 || limit > 1000) {
-        throw usage("--limit must be between 1 and 1000, got " + limit);
-      }
+      checkOneOf("--status", status, List.of("pending", "sent", "failed"));
+      checkLimit(limit, 1000);
       return context -> {
         List<MailOutbox.Entry> entries =
             context.getBean(MailOutbox.class).list(status, account, limit);

@@ -46,13 +46,8 @@ final class TopUpsCommand {
 
     @Override
     Action prepare() {
-      if (status != null && !STATUSES.contains(status)) {
-        throw usage(
-            "--status must be one of " + String.join(", ", STATUSES) + ", got '" + status + "'");
-      }
-      if (limit < 1 || limit > 1000) {
-        throw usage("--limit must be between 1 and 1000, got " + limit);
-      }
+      checkOneOf("--status", status, STATUSES);
+      checkLimit(limit, 1000);
       return context -> {
         List<TopUpAttempt> attempts =
             context.getBean(TopUpAttempts.class).recent(account, status, limit);

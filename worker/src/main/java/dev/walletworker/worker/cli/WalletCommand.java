@@ -126,9 +126,7 @@ final class WalletCommand {
 
     @Override
     Action prepare() {
-      if (limit < 1 || limit > Ledger.MAX_PAGE) {
-        throw usage("--limit must be between 1 and " + Ledger.MAX_PAGE + ", got " + limit);
-      }
+      checkLimit(limit, Ledger.MAX_PAGE);
       return context -> {
         TransactionPage page = context.getBean(Ledger.class).history(id, limit, startingAfter);
         return new Output(Views.page(page), Views.pageText(page));
