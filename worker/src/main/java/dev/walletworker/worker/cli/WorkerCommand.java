@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
     description = "Keeps prepaid API-credit wallets healthy. Ops commands:",
     subcommands = {
       RunCommand.class,
+      DemoCommand.class,
       MigrateCommand.class,
       AccountsCommand.class,
       WalletCommand.class,

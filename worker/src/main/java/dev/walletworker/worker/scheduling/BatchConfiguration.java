@@ -10,6 +10,7 @@ import org.springframework.batch.core.configuration.annotation.EnableBatchProces
 import org.springframework.batch.core.configuration.annotation.EnableJdbcJobRepository;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.transaction.annotation.Isolation;
 
 /**
  * Spring Batch on the application's PostgreSQL (tables from the migrations), and every batch job of
@@ -18,7 +19,13 @@ import org.springframework.context.annotation.Import;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableBatchProcessing
-@EnableJdbcJobRepository(dataSourceRef = "dataSource", transactionManagerRef = "transactionManager")
+// Batch creates job instances at SERIALIZABLE by default; on PostgreSQL two jobs starting in the
+// same moment then abort each other ("could not serialize access"). The instance table's unique key
+// already keeps an instance from being created twice.
+@EnableJdbcJobRepository(
+    dataSourceRef = "dataSource",
+    transactionManagerRef = "transactionManager",
+    isolationLevelForCreate = Isolation.READ_COMMITTED)
 @Import({
   MailConfiguration.class,
   StripeConfiguration.class,

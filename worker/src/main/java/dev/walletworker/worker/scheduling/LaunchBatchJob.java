@@ -12,6 +12,9 @@ import org.quartz.JobExecutionContext;
 @DisallowConcurrentExecution
 public class LaunchBatchJob implements Job {
 
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(LaunchBatchJob.class);
+
   static final String TRIGGER = "trigger";
   static final String REQUEST_ID = "request.id";
 
@@ -29,10 +32,12 @@ public class LaunchBatchJob implements Job {
             : context.getMergedJobDataMap().getString(TRIGGER) == null
                 ? "cron"
                 : context.getMergedJobDataMap().getString(TRIGGER);
+    String job = context.getJobDetail().getKey().getName();
     // The outcome is logged and kept in Batch's history; a failed run is not re-fired in a loop.
-    runner.run(
-        context.getJobDetail().getKey().getName(),
-        trigger,
-        context.getMergedJobDataMap().getString(REQUEST_ID));
+    try {
+      runner.run(job, trigger, context.getMergedJobDataMap().getString(REQUEST_ID));
+    } catch (RuntimeException e) {
+      log.error("job could not run job={} trigger={} error={}", job, trigger, e.getMessage());
+    }
   }
 }

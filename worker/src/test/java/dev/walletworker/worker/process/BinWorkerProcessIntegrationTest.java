@@ -44,6 +44,23 @@ class BinWorkerProcessIntegrationTest {
   }
 
   @Test
+  void theDemoRunsTheWholeSystemAndReconciles() throws Exception {
+    Run demo = worker(String.valueOf(freePort()), "demo", "--accounts", "60", "--days", "6");
+
+    assertThat(demo.code).as(demo.err).isZero();
+    assertThat(demo.out)
+        .contains(
+            "wallet-worker demo: 60 accounts, 6 simulated days of usage",
+            "auto top-ups charged",
+            "reconciled")
+        .doesNotContain("NOT reconciled");
+    assertThat(workDir.resolve("var/demo/mail")).isDirectoryContaining("glob:**.eml");
+    // And again: the demo starts from a fresh database each time.
+    assertThat(worker(String.valueOf(freePort()), "demo", "--accounts", "20", "--days", "2").code)
+        .isZero();
+  }
+
+  @Test
   void badUsageIsOneLineOnStderrAndExitTwo() throws Exception {
     Run run = worker(String.valueOf(freePort()), "wallet", "usage");
 
@@ -65,7 +82,7 @@ class BinWorkerProcessIntegrationTest {
     Path err = workDir.resolve("stderr.txt");
     builder.redirectOutput(out.toFile()).redirectError(err.toFile());
     Process process = builder.start();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+    if (!process.waitFor(180, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("bin/worker " + String.join(" ", args) + " did not finish");
     }

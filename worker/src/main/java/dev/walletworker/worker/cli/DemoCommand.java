@@ -1,0 +1,48 @@
+package dev.walletworker.worker.cli;
+
+import dev.walletworker.worker.demo.Demo;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the whole system with no configuration: embedded PostgreSQL (fresh, var/demo/pg), an SMTP",
+      "server capturing mail (var/demo/mail/*.eml), the Stripe emulator and the real daemon; about",
+      "1,000 accounts, a simulated month of usage, then a summary."
+    })
+final class DemoCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--accounts",
+      defaultValue = "1000",
+      description = "How many accounts (default 1000).")
+  int accounts;
+
+  @Option(
+      names = "--days",
+      defaultValue = "30",
+      description = "Simulated days of usage (default 30).")
+  int days;
+
+  private final CliEnvironment env;
+
+  DemoCommand(CliEnvironment env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (accounts < 1 || accounts > 100_000) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), "--accounts must be between 1 and 100000");
+    }
+    if (days < 1 || days > 365) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), "--days must be between 1 and 365");
+    }
+    return new Demo(accounts, days, env.out, env.err).run();
+  }
+}

@@ -1,0 +1,448 @@
+package dev.walletworker.worker.demo;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.walletworker.WalletException;
+import dev.walletworker.account.Accounts;
+import dev.walletworker.account.SettingsChange;
+import dev.walletworker.account.SpendingLimitAction;
+import dev.walletworker.db.Database;
+import dev.walletworker.ledger.Ledger;
+import dev.walletworker.ledger.Posting;
+import dev.walletworker.ledger.TransactionType;
+import dev.walletworker.stripe.emulator.Charge;
+import dev.walletworker.stripe.emulator.StripeEmulator;
+import dev.walletworker.worker.DaemonApplication;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * {@code bin/worker demo}: the whole system on one machine with no configuration. An embedded
+ * PostgreSQL (fresh under {@code var/demo/pg}), an SMTP server capturing mail, the Stripe emulator
+ * and the real daemon with its scheduler; accounts with a spread of settings and test cards; a
+ * simulated month of usage through the ledger while the jobs react; then a summary.
+ */
+public final class Demo {
+
+  private static final String[] DECLINING = {
+    "pm_card_chargeDeclinedInsufficientFunds",
+    "pm_card_chargeDeclined",
+    "pm_card_chargeDeclinedExpiredCard"
+  };
+  private static final String[] AMOUNTS = {"25.00", "25.00", "50.00", "100.00", "250.00"};
+
+  private final int accountCount;
+  private final int days;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Random random = new Random(42);
+  private final Map<String, BigDecimal> thresholds = new ConcurrentHashMap<>();
+  private final Map<String, List<Instant>> crossings = new ConcurrentHashMap<>();
+
+  public Demo(int accountCount, int days, PrintStream out, PrintStream err) {
+    this.accountCount = accountCount;
+    this.days = days;
+    this.out = out;
+    this.err = err;
+  }
+
+  public int run() throws Exception {
+    long started = System.nanoTime();
+    Path dir = Path.of("var/demo").toAbsolutePath();
+    Path mailDir = dir.resolve("mail");
+    deleteTree(mailDir);
+    Files.createDirectories(mailDir);
+    err.println(
+        "demo: starting PostgreSQL (var/demo/pg), an SMTP server, the Stripe emulator and the daemon…");
+    try (EmbeddedPostgres pg =
+            EmbeddedPostgres.builder()
+                .setDataDirectory(dir.resolve("pg"))
+                .setCleanDataDirectory(true)
+                .setServerConfig("max_connections", "200")
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .start();
+        StripeEmulator stripe = StripeEmulator.start(0)) {
+      int smtpPort = freePort();
+      GreenMail smtp =
+          new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+      smtp.start();
+      int apiPort = freePort();
+      stripe.webhook("http://127.0.0.1:" + apiPort + "/v1/webhooks/stripe", "whsec_demo");
+      ConfigurableApplicationContext daemon =
+          new SpringApplication(DaemonApplication.class)
+              .run(
+                  "--wallet.database.url=" + pg.getJdbcUrl("postgres", "postgres"),
+                  "--wallet.database.username=postgres",
+                  "--wallet.database.password=postgres",
+                  "--wallet.database.pool-size=20",
+                  "--server.port=" + apiPort,
+                  "--management.server.port=0",
+                  "--wallet.stripe.api-key=sk_test_demo",
+                  "--wallet.stripe.api-base=" + stripe.apiBase(),
+                  "--wallet.stripe.webhook-secret=whsec_demo",
+                  "--wallet.mail.host=127.0.0.1",
+                  "--wallet.mail.port=" + smtpPort,
+                  "--wallet.mail.from=Wallet Billing <billing@wallet.example>",
+                  "--wallet.topup.cooldown=3s",
+                  "--wallet.topup.retry-initial=1s",
+                  "--wallet.scheduler.threads=5",
+                  "--wallet.jobs.auto-topup.cron=0/2 * * * * ?",
+                  "--wallet.jobs.low-balance-alerts.cron=0/2 * * * * ?",
+                  "--wallet.jobs.budget-enforcement.cron=0/2 * * * * ?",
+                  "--wallet.jobs.mail-dispatch.cron=* * * * * ?",
+                  // The summary is the demo's output; the daemon's own log would drown it.
+                  "--logging.level.root=ERROR",
+                  "--spring.main.banner-mode=off");
+      try {
+        Accounts accounts = daemon.getBean(Accounts.class);
+        Ledger ledger = daemon.getBean(Ledger.class);
+        List<String> ids = createAccounts(accounts, ledger, stripe);
+        List<String> blocked = driveUsage(ledger, ids);
+        raiseSomeLimits(accounts, daemon.getBean(Database.class));
+        settle(daemon.getBean(Database.class), smtp);
+        int written = writeMail(smtp, mailDir);
+        summary(daemon.getBean(Database.class), stripe, written, mailDir, started);
+      } finally {
+        daemon.close();
+        smtp.stop();
+      }
+    }
+    return 0;
+  }
+
+  private List<String> createAccounts(Accounts accounts, Ledger ledger, StripeEmulator stripe)
+      throws Exception {
+    err.println(
+        "demo: creating "
+            + accountCount
+            + " accounts with auto top-up, alerts, limits and test cards…");
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<String>> futures = new ArrayList<>();
+    for (int i = 0; i < accountCount; i++) {
+      int n = i;
+      double kind = random.nextDouble();
+      double limitKind = random.nextDouble();
+      int opening = 20 + random.nextInt(60);
+      String amount = AMOUNTS[random.nextInt(AMOUNTS.length)];
+      int threshold = 5 + random.nextInt(16);
+      String declining = DECLINING[random.nextInt(DECLINING.length)];
+      futures.add(
+          pool.submit(
+              () -> {
+                String id =
+                    accounts
+                        .create("owner" + n + "@demo.example", "Demo owner " + n, null)
+                        .account()
+                        .id();
+                ledger.credit(
+                    id, new BigDecimal(opening), TransactionType.REFUND, "Opening balance", null);
+                SettingsChange change = new SettingsChange();
+                if (kind < 0.80) {
+                  String pm =
+                      kind < 0.65
+                          ? "pm_card_visa"
+                          : kind < 0.75 ? declining : "pm_card_authenticationRequired";
+                  change
+                      .autoTopUpEnabled(true)
+                      .autoTopUpThreshold(new BigDecimal(threshold))
+                      .autoTopUpAmount(new BigDecimal(amount))
+                      .stripeCustomerId(stripe.createCustomer("owner" + n + "@demo.example"))
+                      .paymentMethodId(pm);
+                  thresholds.put(id, new BigDecimal(threshold));
+                }
+                if (kind >= 0.50) {
+                  change.alertEnabled(true).alertThreshold(new BigDecimal(threshold + 5));
+                }
+                if (limitKind < 0.20) {
+                  change
+                      .limitEnabled(true)
+                      .monthlyLimit(new BigDecimal(60 + (n % 5) * 10))
+                      .limitAction(
+                          limitKind < 0.10 ? SpendingLimitAction.BLOCK : SpendingLimitAction.ALERT);
+                }
+                if (!change.isEmpty()) {
+                  accounts.updateSettings(id, change);
+                }
+                return id;
+              }));
+    }
+    List<String> ids = new ArrayList<>();
+    for (Future<String> future : futures) {
+      ids.add(future.get());
+    }
+    pool.shutdown();
+    return ids;
+  }
+
+  /** A month of usage: each day every account makes calls of random cost. */
+  private List<String> driveUsage(Ledger ledger, List<String> ids) throws Exception {
+    AtomicInteger refused = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    for (int day = 1; day <= days; day++) {
+      List<Future<?>> work = new ArrayList<>();
+      for (List<String> slice : slices(ids, 4)) {
+        long seed = random.nextLong();
+        work.add(
+            pool.submit(
+                () -> {
+                  Random r = new Random(seed);
+                  for (String id : slice) {
+                    BigDecimal cost = BigDecimal.valueOf(50 + r.nextInt(450), 2); // $0.50 to $4.99
+                    try {
+                      Posting posting = ledger.debitUsage(id, cost, "API usage", null);
+                      BigDecimal threshold = thresholds.get(id);
+                      BigDecimal after = posting.balanceAfter();
+                      if (threshold != null
+                          && after.compareTo(threshold) < 0
+                          && after.add(cost).compareTo(threshold) >= 0) {
+                        crossings
+                            .computeIfAbsent(
+                                id, k -> Collections.synchronizedList(new ArrayList<>()))
+                            .add(Instant.now());
+                      }
+                    } catch (WalletException e) {
+                      refused.incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : work) {
+        f.get();
+      }
+      progress(day);
+      Thread.sleep(150); // a day's pause: the daemon reacts meanwhile
+    }
+    pool.shutdown();
+    err.println();
+    err.println("demo: " + refused.get() + " usage calls were refused (empty or blocked wallets)");
+    return List.of();
+  }
+
+  /** Owners of a few blocked accounts raise their limit: the block lifts at once. */
+  private void raiseSomeLimits(Accounts accounts, Database db) throws InterruptedException {
+    Thread.sleep(2500); // let enforcement catch up with the last debits
+    List<String> blocked =
+        db.jdbc()
+            .sql("SELECT id FROM accounts WHERE status = 'blocked' ORDER BY id LIMIT 10")
+            .query(String.class)
+            .list();
+    for (String id : blocked.subList(0, blocked.size() / 2)) {
+      accounts.updateSettings(id, new SettingsChange().monthlyLimit(new BigDecimal("1000")));
+    }
+  }
+
+  private void settle(Database db, GreenMail smtp) throws InterruptedException {
+    err.println("demo: letting the jobs finish (auto top-ups, alerts, limits, mail)…");
+    long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+    int stable = 0;
+    int last = -1;
+    while (System.nanoTime() < deadline) {
+      long pending =
+          db.jdbc()
+                  .sql("SELECT count(*) FROM topup_attempts WHERE status = 'pending'")
+                  .query(Long.class)
+                  .single()
+              + db.jdbc()
+                  .sql("SELECT count(*) FROM mail_outbox WHERE status = 'pending'")
+                  .query(Long.class)
+                  .single();
+      int received = smtp.getReceivedMessages().length;
+      stable = pending == 0 && received == last ? stable + 1 : 0;
+      last = received;
+      if (stable >= 4) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  private int writeMail(GreenMail smtp, Path dir) throws Exception {
+    MimeMessage[] messages = smtp.getReceivedMessages();
+    for (int i = 0; i < messages.length; i++) {
+      String kind = messages[i].getHeader("X-Wallet-Email-Kind", null);
+      try (OutputStream file =
+          Files.newOutputStream(dir.resolve(String.format("%05d-%s.eml", i + 1, kind)))) {
+        messages[i].writeTo(file);
+      }
+    }
+    return messages.length;
+  }
+
+  private void summary(Database db, StripeEmulator stripe, int emails, Path mailDir, long started) {
+    var sql = db.jdbc();
+    long charged = count(db, "SELECT count(*) FROM topup_attempts WHERE status = 'succeeded'");
+    BigDecimal chargedSum =
+        sql.sql("SELECT coalesce(sum(amount), 0) FROM topup_attempts WHERE status = 'succeeded'")
+            .query(BigDecimal.class)
+            .single();
+    long declined =
+        count(
+            db,
+            "SELECT count(*) FROM topup_attempts WHERE status = 'failed' AND failure_code NOT IN ('no_longer_needed', 'account_blocked', 'auto_topup_disabled', 'payment_method_changed')");
+    long action = count(db, "SELECT count(*) FROM topup_attempts WHERE status = 'requires_action'");
+    long switchedOff =
+        count(db, "SELECT count(*) FROM wallets WHERE auto_topup_disabled_reason IS NOT NULL");
+    BigDecimal bonus =
+        sql.sql("SELECT coalesce(sum(amount), 0) FROM wallet_transactions WHERE type = 'bonus'")
+            .query(BigDecimal.class)
+            .single();
+    long alerts = count(db, "SELECT count(*) FROM mail_outbox WHERE kind = 'low_balance'");
+    long blockedEver =
+        count(db, "SELECT count(*) FROM mail_outbox WHERE kind = 'spending_limit_blocked'");
+    long unblocked = count(db, "SELECT count(*) FROM mail_outbox WHERE kind = 'account_unblocked'");
+    long spendingAlerts =
+        count(db, "SELECT count(*) FROM mail_outbox WHERE kind = 'spending_alert'");
+    long stillPending = count(db, "SELECT count(*) FROM topup_attempts WHERE status = 'pending'");
+    long charges = stripe.charges().stream().mapToLong(Charge::amount).sum();
+    BigDecimal credited =
+        sql.sql("SELECT coalesce(sum(amount), 0) FROM wallet_transactions WHERE type = 'topup'")
+            .query(BigDecimal.class)
+            .single();
+    List<Long> latencies = latencies(db);
+    out.println();
+    out.println(
+        "wallet-worker demo: " + accountCount + " accounts, " + days + " simulated days of usage");
+    out.println("─".repeat(64));
+    row(
+        "auto top-ups charged",
+        charged + "  ($" + chargedSum.setScale(2, RoundingMode.UNNECESSARY) + ")");
+    row(
+        "auto top-ups declined",
+        declined + "  (auto top-up switched off for " + switchedOff + " accounts)");
+    row("auto top-ups needing the owner's action", Long.toString(action));
+    row(
+        "accounts that hit the daily cap",
+        Long.toString(
+            count(db, "SELECT count(*) FROM mail_outbox WHERE kind = 'daily_cap_reached'")));
+    row("bonus credited", "$" + bonus.setScale(2, RoundingMode.HALF_UP));
+    row("low-balance alerts emailed", Long.toString(alerts));
+    row("spending alerts emailed (80% / limit)", Long.toString(spendingAlerts));
+    row("accounts blocked at their limit", Long.toString(blockedEver));
+    row("accounts unblocked (limit raised)", Long.toString(unblocked));
+    row(
+        "reaction: first crossing → attempt, p50/p99",
+        latencies.isEmpty()
+            ? "-"
+            : percentile(latencies, 50) + " ms / " + percentile(latencies, 99) + " ms");
+    row(
+        "Stripe charges vs top-up credits",
+        "$"
+            + BigDecimal.valueOf(charges, 2)
+            + " vs $"
+            + credited.setScale(2, RoundingMode.UNNECESSARY)
+            + (BigDecimal.valueOf(charges, 2).compareTo(credited) == 0 && stillPending == 0
+                ? "  reconciled"
+                : "  NOT reconciled"));
+    row(
+        "emails delivered (SMTP)",
+        emails + "  in " + Path.of("").toAbsolutePath().relativize(mailDir) + "/*.eml");
+    row("took", Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
+    out.println("─".repeat(64));
+  }
+
+  /**
+   * Wake-up reaction: for each account, from the debit that first crossed its auto top-up threshold
+   * to its first attempt (later crossings may wait on a cool-down or the daily cap by design).
+   */
+  private List<Long> latencies(Database db) {
+    List<Map<String, Object>> firsts =
+        db.jdbc()
+            .sql(
+                "SELECT account_id, min(created_at) AS first FROM topup_attempts GROUP BY account_id")
+            .query()
+            .listOfRows();
+    List<Long> result = new ArrayList<>();
+    for (Map<String, Object> first : firsts) {
+      List<Instant> times = crossings.get((String) first.get("account_id"));
+      if (times != null && !times.isEmpty()) {
+        Instant crossed;
+        synchronized (times) {
+          crossed = times.get(0);
+        }
+        Instant created = ((java.sql.Timestamp) first.get("first")).toInstant();
+        if (!created.isBefore(crossed)) {
+          result.add(Duration.between(crossed, created).toMillis());
+        }
+      }
+    }
+    Collections.sort(result);
+    return result;
+  }
+
+  private void row(String label, String value) {
+    out.printf("  %-42s %s%n", label, value);
+  }
+
+  private void progress(int day) {
+    int width = 30;
+    int done = day * width / days;
+    err.print(
+        "\rdemo: usage ["
+            + "#".repeat(done)
+            + ".".repeat(width - done)
+            + "] day "
+            + day
+            + "/"
+            + days);
+    err.flush();
+  }
+
+  private static long count(Database db, String sql) {
+    return db.jdbc().sql(sql).query(Long.class).single();
+  }
+
+  private static long percentile(List<Long> sorted, int p) {
+    return sorted.get(
+        Math.min(sorted.size() - 1, Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)));
+  }
+
+  private static <T> List<List<T>> slices(List<T> items, int n) {
+    List<List<T>> slices = new ArrayList<>();
+    int size = (items.size() + n - 1) / n;
+    for (int i = 0; i < items.size(); i += size) {
+      slices.add(items.subList(i, Math.min(items.size(), i + size)));
+    }
+    return slices;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+}
