@@ -6,9 +6,14 @@ import dev.walletworker.stripe.StripePayments;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * and an unanswered attempt is only ever resolved by asking Stripe again (same key, or the
  * PaymentIntent, or a search by the attempt's metadata) — never by a new key.
  */
-public final class TopUpCharger {
+public final class TopUpCharger implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TopUpCharger.class);
   private static final BigDecimal CENTS = BigDecimal.valueOf(100);
@@ -29,6 +34,7 @@ public final class TopUpCharger {
   private final TopUpSettings settings;
   private final Clock clock;
   private final Duration lease;
+  private final ExecutorService pool;
 
   public TopUpCharger(
       TopUpAttempts attempts,
@@ -45,9 +51,20 @@ public final class TopUpCharger {
     // Outlives a request and stripe-java's retries of it, so a runner still waiting for Stripe
     // keeps its attempt; a runner that died loses it this long after its last request.
     this.lease = requestTimeout.multipliedBy(3).plusSeconds(5);
+    this.pool =
+        Executors.newFixedThreadPool(
+            settings.concurrency(),
+            runnable -> {
+              Thread thread = new Thread(runnable, "topup-charge");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
-  /** Handles up to one batch of due pending attempts; returns how many it took. */
+  /**
+   * Handles up to one batch of due pending attempts, {@code concurrency} at a time (each attempt is
+   * one account's, leased on its own); returns how many it took.
+   */
   public int chargeDue() {
     List<TopUpAttempt> due = attempts.due(AttemptStatus.PENDING, settings.batchSize());
     if (!due.isEmpty() && !stripe.isConfigured()) {
@@ -56,23 +73,44 @@ public final class TopUpCharger {
               + due.size()
               + " auto top-up attempts are waiting to be charged");
     }
+    List<Future<?>> work = new ArrayList<>();
     for (TopUpAttempt attempt : due) {
-      if (attempt.chargeRequestedAt() == null) {
-        String reason = attempts.reasonNotToCharge(attempt);
-        if (reason != null) {
-          outcomes.cancel(attempt, reason);
-          continue;
-        }
-      }
-      if (!attempts.lease(attempt, lease)) {
-        continue;
-      }
-      ChargeOutcome outcome = ask(attempt);
-      if (outcome != null) {
-        outcomes.record(attempt, outcome);
+      work.add(pool.submit(() -> chargeOne(attempt)));
+    }
+    for (Future<?> future : work) {
+      try {
+        future.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException e) {
+        // The attempt stays leased and is taken up again when its lease runs out.
+        log.error("auto top-up attempt could not be handled: {}", e.getCause().toString());
       }
     }
     return due.size();
+  }
+
+  private void chargeOne(TopUpAttempt attempt) {
+    if (attempt.chargeRequestedAt() == null) {
+      String reason = attempts.reasonNotToCharge(attempt);
+      if (reason != null) {
+        outcomes.cancel(attempt, reason);
+        return;
+      }
+    }
+    if (!attempts.lease(attempt, lease)) {
+      return;
+    }
+    ChargeOutcome outcome = ask(attempt);
+    if (outcome != null) {
+      outcomes.record(attempt, outcome);
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
   }
 
   /** Asks Stripe again about attempts waiting for the owner's authentication. */

@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param dashboardUrl where the owner confirms a payment that needs authentication
  * @param batchSize attempts charged per step of the job
  * @param requestTimeout the Stripe client's read timeout: a leased attempt outlives a request
+ * @param concurrency attempts taken to Stripe at the same time
  */
 public record TopUpSettings(
     Duration cooldown,
@@ -29,7 +30,8 @@ public record TopUpSettings(
     Duration actionTimeout,
     String dashboardUrl,
     int batchSize,
-    Duration requestTimeout) {
+    Duration requestTimeout,
+    int concurrency) {
 
   Duration retryDelay(int requests) {
     Duration wait = retryInitial.multipliedBy(1L << Math.min(20, Math.max(0, requests - 1)));

@@ -47,7 +47,8 @@ class AutoTopUpJobIntegrationTest {
           Duration.ofHours(24),
           "https://dashboard.example.com",
           50,
-          Duration.ofSeconds(1));
+          Duration.ofSeconds(1),
+          4);
   private StripeEmulator stripe;
   private BatchJobs jobs;
 

@@ -165,6 +165,7 @@ public record WorkerProperties(
    * @param giveUpAfter an unanswered attempt unknown to Stripe this long is failed
    * @param actionTimeout how long a payment may wait for the owner's authentication
    * @param batchSize attempts charged per step
+   * @param concurrency attempts taken to Stripe at the same time
    */
   public record TopUp(
       @DefaultValue("1h") Duration cooldown,
@@ -175,7 +176,8 @@ public record WorkerProperties(
       @DefaultValue("10m") Duration searchAfter,
       @DefaultValue("23h") Duration giveUpAfter,
       @DefaultValue("24h") Duration actionTimeout,
-      @DefaultValue("50") int batchSize) {}
+      @DefaultValue("50") int batchSize,
+      @DefaultValue("8") int concurrency) {}
 
   /**
    * @param maxBodyBytes the largest request body accepted

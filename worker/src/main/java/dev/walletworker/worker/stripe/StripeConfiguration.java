@@ -51,7 +51,8 @@ public class StripeConfiguration {
         topUp.actionTimeout(),
         properties.mail().dashboardUrl(),
         topUp.batchSize(),
-        properties.stripe().readTimeout());
+        properties.stripe().readTimeout(),
+        topUp.concurrency());
   }
 
   @Bean
