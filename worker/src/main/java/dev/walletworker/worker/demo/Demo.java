@@ -121,13 +121,17 @@ public final class Demo {
         Accounts accounts = daemon.getBean(Accounts.class);
         Ledger ledger = daemon.getBean(Ledger.class);
         List<String> ids = createAccounts(accounts, ledger, stripe);
-        List<String> blocked = driveUsage(ledger, ids);
+        driveUsage(ledger, ids);
         raiseSomeLimits(accounts, daemon.getBean(Database.class));
         settle(daemon.getBean(Database.class), smtp);
-        int written = writeMail(smtp, mailDir);
-        summary(daemon.getBean(Database.class), stripe, written, mailDir, started);
       } finally {
+        // Stopped (and drained) before the summary, so the figures are a still picture.
         daemon.close();
+      }
+      try {
+        int written = writeMail(smtp, mailDir);
+        summary(Database.of(pg.getPostgresDatabase()), stripe, written, mailDir, started);
+      } finally {
         smtp.stop();
       }
     }
@@ -199,7 +203,7 @@ public final class Demo {
   }
 
   /** A month of usage: each day every account makes calls of random cost. */
-  private List<String> driveUsage(Ledger ledger, List<String> ids) throws Exception {
+  private void driveUsage(Ledger ledger, List<String> ids) throws Exception {
     AtomicInteger refused = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(4);
     for (int day = 1; day <= days; day++) {
@@ -240,7 +244,6 @@ public final class Demo {
     pool.shutdown();
     err.println();
     err.println("demo: " + refused.get() + " usage calls were refused (empty or blocked wallets)");
-    return List.of();
   }
 
   /** Owners of a few blocked accounts raise their limit: the block lifts at once. */

@@ -28,6 +28,11 @@ final class Cli {
   }
 
   Result run(String... args) {
+    return runWith(Map.of(), args);
+  }
+
+  /** With extra configuration, as an operator's environment would give it. */
+  Result runWith(Map<String, String> config, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
@@ -35,12 +40,17 @@ final class Cli {
             args,
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
-            Map.of(
-                "wallet.database.url", db.jdbcUrl(),
-                "wallet.database.username", db.username(),
-                "wallet.database.password", db.password()));
+            overrides(config));
     return new Result(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private Map<String, String> overrides(Map<String, String> config) {
+    Map<String, String> all = new java.util.HashMap<>(config);
+    all.put("wallet.database.url", db.jdbcUrl());
+    all.put("wallet.database.username", db.username());
+    all.put("wallet.database.password", db.password());
+    return all;
   }
 
   /** Runs a --json command that must succeed and returns its one document. */

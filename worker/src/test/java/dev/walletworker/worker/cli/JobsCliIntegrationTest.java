@@ -105,6 +105,37 @@ class JobsCliIntegrationTest {
     assertThat(store()).isEqualTo(before);
   }
 
+  static Stream<Arguments> badConfiguration() {
+    return Stream.of(
+        Arguments.of(
+            "wallet.jobs.auto-topup.cron", "every minute", "is not a valid Quartz cron expression"),
+        Arguments.of(
+            "wallet.jobs.auto-topup.cron", "* * * * *", "is not a valid Quartz cron expression"),
+        Arguments.of(
+            "wallet.jobs.no-such-job.cron",
+            "0 * * * * ?",
+            "wallet.jobs names unknown jobs [no-such-job]"),
+        Arguments.of(
+            "wallet.mail.from", "not an address", "MAIL_FROM is not a valid email address"),
+        Arguments.of(
+            "wallet.mail.reply-to",
+            "a@b.c\r\nBcc: x@y.z",
+            "MAIL_REPLY_TO is not a valid email address"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badConfiguration")
+  void badConfigurationIsRefusedAtStartWithAClearError(String key, String value, String message) {
+    String before = store();
+
+    Cli.Result result =
+        cli.runWith(java.util.Map.of(key, value.replace("\\r\\n", "\r\n")), "jobs", "list");
+
+    assertThat(result.code()).isEqualTo(1);
+    assertThat(result.err()).startsWith("error: ").contains(message).hasLineCount(1);
+    assertThat(store()).isEqualTo(before);
+  }
+
   @Test
   void unknownJobErrorNamesTheJobsThereAre() {
     assertThat(cli.run("jobs", "trigger", "nope").err())
