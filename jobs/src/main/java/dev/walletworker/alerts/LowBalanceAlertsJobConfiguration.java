@@ -1,6 +1,7 @@
 package dev.walletworker.alerts;
 
 import dev.walletworker.db.Database;
+import dev.walletworker.mail.MailOutbox;
 import java.time.Clock;
 import java.util.Map;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -40,6 +41,7 @@ public class LowBalanceAlertsJobConfiguration {
       JobRepository jobRepository,
       Database db,
       Clock clock,
+      MailOutbox mail,
       JdbcPagingItemReader<String> lowBalanceCandidatesItemReader,
       @Value("${wallet.jobs.low-balance-alerts.chunk-size:100}") int chunkSize) {
     return new StepBuilder("claim-and-queue-alerts", jobRepository)
@@ -47,7 +49,7 @@ public class LowBalanceAlertsJobConfiguration {
         .transactionManager(db.transactionManager())
         .reader(lowBalanceCandidatesItemReader)
         .processor(new ClaimLowBalanceAlertItemProcessor(db, clock))
-        .writer(new EnqueueLowBalanceEmailItemWriter(db, clock))
+        .writer(new EnqueueLowBalanceEmailItemWriter(db, mail))
         .build();
   }
 

@@ -35,7 +35,7 @@ final class EnforceSpendingLimitItemProcessor implements ItemProcessor<String, S
     Map<String, Object> w =
         db.jdbc()
             .sql(
-                "SELECT w.*, a.status, a.blocked_reason FROM wallets w JOIN accounts a ON a.id = w.account_id"
+                "SELECT w.*, a.status, a.blocked_reason, a.blocked_since FROM wallets w JOIN accounts a ON a.id = w.account_id"
                     + " WHERE w.account_id = ? FOR UPDATE OF w")
             .param(accountId)
             .query()
@@ -57,11 +57,7 @@ final class EnforceSpendingLimitItemProcessor implements ItemProcessor<String, S
 
     if (blockedByLimit && !(over && block)) {
       boolean newMonth =
-          db.jdbc()
-              .sql("SELECT blocked_since < ? FROM accounts WHERE id = ?")
-              .params(java.sql.Timestamp.from(blocks.start(month)), accountId)
-              .query(Boolean.class)
-              .single();
+          ((java.sql.Timestamp) w.get("blocked_since")).toInstant().isBefore(blocks.start(month));
       return blocks.unblock(accountId, newMonth, limit, currency, month) ? "unblocked" : null;
     }
     if (over && block) {

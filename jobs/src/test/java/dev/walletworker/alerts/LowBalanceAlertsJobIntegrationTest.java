@@ -6,6 +6,7 @@ import dev.walletworker.account.Accounts;
 import dev.walletworker.account.SettingsChange;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TransactionType;
+import dev.walletworker.mail.MailOutbox;
 import dev.walletworker.testing.BatchJobs;
 import dev.walletworker.testing.MutableClock;
 import dev.walletworker.testing.TestDatabase;
@@ -35,7 +36,12 @@ class LowBalanceAlertsJobIntegrationTest {
 
   @BeforeEach
   void givenAWalletWithAnAlertAtTen() {
-    jobs = new BatchJobs(db, clock, LowBalanceAlertsJobConfiguration.class);
+    jobs =
+        new BatchJobs(
+            db,
+            clock,
+            List.of(new MailOutbox(db.database(), clock)),
+            LowBalanceAlertsJobConfiguration.class);
     account = accounts.create("owner@example.com", "Ada", null).account().id();
     ledger.credit(account, new BigDecimal("20.00"), TransactionType.TOPUP, null, null);
     accounts.updateSettings(
@@ -119,7 +125,12 @@ class LowBalanceAlertsJobIntegrationTest {
 
     // Two runs at once, as two daemons would if the cluster's exclusivity failed: claims still
     // hold.
-    try (BatchJobs other = new BatchJobs(db, clock, LowBalanceAlertsJobConfiguration.class)) {
+    try (BatchJobs other =
+        new BatchJobs(
+            db,
+            clock,
+            List.of(new MailOutbox(db.database(), clock)),
+            LowBalanceAlertsJobConfiguration.class)) {
       CompletableFuture<JobExecution> a = CompletableFuture.supplyAsync(this::run);
       CompletableFuture<JobExecution> b =
           CompletableFuture.supplyAsync(() -> other.run(LowBalanceAlertsJobConfiguration.JOB_NAME));

@@ -260,7 +260,7 @@ class MailDispatchIntegrationTest {
     return new BatchJobs(
         db,
         clock,
-        List.of(settings, composer),
+        List.of(settings, composer, new MailOutbox(db.database(), clock)),
         LowBalanceAlertsJobConfiguration.class,
         MailDispatchJobConfiguration.class);
   }
