@@ -12,6 +12,9 @@ import java.util.Map;
 /** Verifies a webhook delivery ({@code Stripe-Signature}, with a tolerance) and reads its event. */
 public final class StripeWebhooks {
 
+  private static final java.util.regex.Pattern SIGNATURE_HEADER =
+      java.util.regex.Pattern.compile("t=\\d{1,12}(,[a-z0-9]{1,8}=[0-9a-fA-F]{0,256})+");
+
   private final StripePayments stripe;
   private final String secret;
   private final long toleranceSeconds;
@@ -34,6 +37,13 @@ public final class StripeWebhooks {
     if (signature == null || signature.isBlank()) {
       throw new WalletException(
           ErrorType.INVALID_REQUEST, "missing Stripe-Signature header", "Stripe-Signature");
+    }
+    if (!SIGNATURE_HEADER.matcher(signature).matches()) {
+      // stripe-java reads a malformed header as a malformed payload; say which it is.
+      throw new WalletException(
+          ErrorType.INVALID_REQUEST,
+          "invalid Stripe-Signature: expected t=<timestamp>,v1=<signature>",
+          "Stripe-Signature");
     }
     Event event;
     try {

@@ -32,6 +32,10 @@ public record WorkerProperties(
     @DefaultValue("UTC") java.time.ZoneId timeZone,
     @DefaultValue Api api) {
 
+  public WorkerProperties {
+    SettingsCheck.check(database, jobs, scheduler, wakeup, mail, stripe, topup, api);
+  }
+
   public Map<String, JobSettings> jobs() {
     return jobs == null ? Map.of() : jobs;
   }

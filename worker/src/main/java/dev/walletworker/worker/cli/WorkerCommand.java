@@ -61,17 +61,7 @@ public final class WorkerCommand implements Runnable {
           if (e instanceof WalletException w) {
             return fail(env, json, w.type().code(), w.getMessage(), w.param(), null, REFUSED);
           }
-          // The first cause below Spring's wrappers says what is wrong in our words (e.g. which
-          // setting is invalid); the deepest one is often a library's detail.
-          Throwable root = e;
-          while (root.getCause() != null
-              && root.getCause() != root
-              && root.getClass().getName().startsWith("org.springframework.")) {
-            root = root.getCause();
-          }
-          String message =
-              root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-          return fail(env, json, "internal_error", message, null, null, REFUSED);
+          return fail(env, json, "internal_error", StartupErrors.describe(e), null, null, REFUSED);
         });
     return cli.execute(args);
   }

@@ -3,14 +3,9 @@ package dev.walletworker.worker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walletworker.testing.TestDatabase;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 class CliIntegrationTest {
@@ -187,127 +182,5 @@ class CliIntegrationTest {
 
     assertThat(result.get("applied")).isEmpty();
     assertThat(result.get("schema_version").asString()).isNotBlank();
-  }
-
-  static Stream<Arguments> badInput() {
-    return Stream.of(
-        // usage errors: exit 2
-        bad(2, "usage", "bogus"),
-        bad(2, "usage"),
-        bad(2, "usage", "accounts", "create", "--name", "No Email"),
-        bad(2, "usage", "accounts", "set", "ID"),
-        bad(2, "usage", "accounts", "set", "ID", "--alert", "maybe"),
-        bad(2, "usage", "accounts", "set", "ID", "--frobnicate", "1"),
-        bad(2, "usage", "wallet", "usage", "ID"),
-        bad(2, "usage", "wallet", "transactions", "ID", "--limit", "0"),
-        bad(2, "usage", "wallet", "transactions", "ID", "--limit", "many"),
-        // refused by the wallet: exit 1
-        bad(1, "invalid_request", "accounts", "create", "--email", "not-an-email"),
-        bad(
-            1,
-            "invalid_request",
-            "accounts",
-            "create",
-            "--email",
-            "a@example.com",
-            "--currency",
-            "XYZ"),
-        bad(1, "account_not_found", "accounts", "show", "acct_doesnotexist00"),
-        bad(1, "account_not_found", "wallet", "usage", "acct_doesnotexist00", "--amount", "1"),
-        bad(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "0"),
-        bad(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "-5"),
-        bad(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "NaN"),
-        bad(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "Infinity"),
-        bad(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "1e309"),
-        bad(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "0.0000001"),
-        bad(1, "insufficient_funds", "wallet", "usage", "ID", "--amount", "1000"),
-        bad(
-            1,
-            "reference_conflict",
-            "wallet",
-            "usage",
-            "ID",
-            "--amount",
-            "2",
-            "--request-id",
-            "seed-ref"),
-        bad(1, "contact_sales", "wallet", "credit", "ID", "--amount", "500", "--type", "topup"),
-        bad(
-            1,
-            "amount_below_minimum",
-            "wallet",
-            "credit",
-            "ID",
-            "--amount",
-            "5",
-            "--type",
-            "topup"),
-        bad(1, "invalid_request", "wallet", "credit", "ID", "--amount", "5", "--type", "usage"),
-        bad(1, "invalid_request", "wallet", "credit", "ID", "--amount", "5", "--type", "gift"),
-        bad(1, "invalid_amount", "accounts", "set", "ID", "--topup-threshold", "-1"),
-        bad(1, "amount_below_minimum", "accounts", "set", "ID", "--topup-amount", "9.99"),
-        bad(1, "invalid_request", "accounts", "set", "ID", "--auto-topup", "on"),
-        bad(1, "invalid_request", "accounts", "set", "ID", "--payment-method", "card_4242"),
-        bad(1, "invalid_request", "accounts", "set", "ID", "--limit-action", "explode"),
-        bad(
-            1,
-            "invalid_request",
-            "wallet",
-            "usage",
-            "ID",
-            "--amount",
-            "1",
-            "--description",
-            "x\r\nBcc: a@b.c"),
-        bad(2, "usage", "accounts", "block", "ID"),
-        bad(1, "invalid_request", "accounts", "block", "ID", "--reason", "spending_limit"),
-        bad(1, "invalid_request", "accounts", "block", "ID", "--reason", " "),
-        bad(
-            1,
-            "account_not_found",
-            "accounts",
-            "block",
-            "acct_doesnotexist00",
-            "--reason",
-            "fraud"),
-        bad(1, "account_not_found", "accounts", "unblock", "acct_doesnotexist00"));
-  }
-
-  @ParameterizedTest(name = "{2}")
-  @MethodSource("badInput")
-  void badInputIsAClearErrorAndChangesNothing(int exit, String type, List<String> args) {
-    cli.json("wallet", "credit", id, "--amount", "10", "--type", "topup", "--json");
-    cli.json("wallet", "usage", id, "--amount", "1", "--request-id", "seed-ref", "--json");
-    String before = snapshot();
-    String[] argv = args.stream().map(a -> a.equals("ID") ? id : a).toArray(String[]::new);
-
-    Cli.Result plain = cli.run(argv);
-    Cli.Result json =
-        cli.run(Stream.concat(Stream.of(argv), Stream.of("--json")).toArray(String[]::new));
-
-    assertThat(plain.code()).isEqualTo(exit);
-    assertThat(plain.out()).isEmpty();
-    assertThat(plain.err()).startsWith("error: ").doesNotContain("Exception").hasLineCount(1);
-    assertThat(json.code()).isEqualTo(exit);
-    assertThat(json.json().get("error").get("type").asString()).isEqualTo(type);
-    assertThat(json.json().get("error").get("message").asString()).isNotBlank();
-    assertThat(snapshot()).isEqualTo(before);
-  }
-
-  private static Arguments bad(int exit, String type, String... args) {
-    return Arguments.of(exit, type, List.of(args));
-  }
-
-  /** Everything a command could have changed. */
-  private String snapshot() {
-    return db.jdbc()
-            .sql(
-                "SELECT string_agg(a::text || w::text, '|' ORDER BY a.id) FROM accounts a JOIN wallets w ON w.account_id = a.id")
-            .query(String.class)
-            .single()
-        + db.jdbc()
-            .sql("SELECT string_agg(t::text, '|' ORDER BY t.seq) FROM wallet_transactions t")
-            .query(String.class)
-            .single();
   }
 }

@@ -3,12 +3,8 @@ package dev.walletworker.worker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walletworker.testing.TestDatabase;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 /** The job commands with no daemon running. */
@@ -76,66 +72,6 @@ class JobsCliIntegrationTest {
         .isFalse();
   }
 
-  static Stream<Arguments> badInput() {
-    return Stream.of(
-        Arguments.of(1, new String[] {"jobs", "trigger", "no-such-job"}),
-        Arguments.of(1, new String[] {"jobs", "pause", "no-such-job"}),
-        Arguments.of(1, new String[] {"jobs", "resume", "'; DROP TABLE accounts; --"}),
-        Arguments.of(1, new String[] {"jobs", "history", "no-such-job"}),
-        Arguments.of(2, new String[] {"jobs", "history", "low-balance-alerts", "--limit", "0"}),
-        Arguments.of(
-            2,
-            new String[] {"jobs", "trigger", "low-balance-alerts", "--wait", "--timeout", "soon"}),
-        Arguments.of(
-            2,
-            new String[] {"jobs", "trigger", "low-balance-alerts", "--wait", "--timeout", "-5s"}),
-        Arguments.of(2, new String[] {"jobs", "trigger"}),
-        Arguments.of(2, new String[] {"jobs", "explode"}));
-  }
-
-  @ParameterizedTest
-  @MethodSource("badInput")
-  void badJobCommandsAreClearErrorsAndChangeNothing(int exit, String[] args) {
-    String before = store();
-
-    Cli.Result result = cli.run(args);
-
-    assertThat(result.code()).isEqualTo(exit);
-    assertThat(result.err()).startsWith("error: ").hasLineCount(1);
-    assertThat(store()).isEqualTo(before);
-  }
-
-  static Stream<Arguments> badConfiguration() {
-    return Stream.of(
-        Arguments.of(
-            "wallet.jobs.auto-topup.cron", "every minute", "is not a valid Quartz cron expression"),
-        Arguments.of(
-            "wallet.jobs.auto-topup.cron", "* * * * *", "is not a valid Quartz cron expression"),
-        Arguments.of(
-            "wallet.jobs.no-such-job.cron",
-            "0 * * * * ?",
-            "wallet.jobs names unknown jobs [no-such-job]"),
-        Arguments.of(
-            "wallet.mail.from", "not an address", "MAIL_FROM is not a valid email address"),
-        Arguments.of(
-            "wallet.mail.reply-to",
-            "a@b.c\r\nBcc: x@y.z",
-            "MAIL_REPLY_TO is not a valid email address"));
-  }
-
-  @ParameterizedTest
-  @MethodSource("badConfiguration")
-  void badConfigurationIsRefusedAtStartWithAClearError(String key, String value, String message) {
-    String before = store();
-
-    Cli.Result result =
-        cli.runWith(java.util.Map.of(key, value.replace("\\r\\n", "\r\n")), "jobs", "list");
-
-    assertThat(result.code()).isEqualTo(1);
-    assertThat(result.err()).startsWith("error: ").contains(message).hasLineCount(1);
-    assertThat(store()).isEqualTo(before);
-  }
-
   @Test
   void unknownJobErrorNamesTheJobsThereAre() {
     assertThat(cli.run("jobs", "trigger", "nope").err())
@@ -150,13 +86,5 @@ class JobsCliIntegrationTest {
       }
     }
     throw new AssertionError("no job " + name + " in " + list);
-  }
-
-  private String store() {
-    return db.jdbc().sql("SELECT count(*) FROM qrtz_triggers").query(String.class).single()
-        + "/"
-        + db.jdbc().sql("SELECT count(*) FROM batch_job_execution").query(String.class).single()
-        + "/"
-        + db.jdbc().sql("SELECT count(*) FROM mail_outbox").query(String.class).single();
   }
 }

@@ -16,15 +16,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -191,167 +187,6 @@ class WalletApiIntegrationTest {
     assertThat(get("/v1/wallet/balance", null).body())
         .isEqualTo(
             "{\"error\":{\"type\":\"authentication_error\",\"message\":\"Missing API key: send Authorization: Bearer ask_…\",\"param\":null}}");
-  }
-
-  // --- errors: the right status, a clear message, and nothing changed
-
-  static Stream<Arguments> errors() {
-    String big = "{\"amount\": 25.00, \"pad\": \"" + "x".repeat(20_000) + "\"}";
-    return Stream.of(
-        err(400, "POST", "/v1/wallet/top-up", "application/json", "{\"amount\": 25.00", null),
-        err(400, "POST", "/v1/wallet/top-up", "application/json", "[25]", null),
-        err(
-            400,
-            "POST",
-            "/v1/wallet/top-up",
-            "application/json",
-            "{\"amount\": \"25.00\"}",
-            "amount"),
-        err(400, "POST", "/v1/wallet/top-up", "application/json", "{\"amount\": NaN}", null),
-        err(
-            400,
-            "POST",
-            "/v1/wallet/top-up",
-            "application/json",
-            "{\"amount\": 25.00, \"currency\": \"EUR\"}",
-            "currency"),
-        err(400, "POST", "/v1/wallet/top-up", "application/json", "{}", "amount"),
-        err(422, "POST", "/v1/wallet/top-up", "application/json", "{\"amount\": -25.00}", "amount"),
-        err(422, "POST", "/v1/wallet/top-up", "application/json", "{\"amount\": 0}", "amount"),
-        err(422, "POST", "/v1/wallet/top-up", "application/json", "{\"amount\": 1e309}", "amount"),
-        err(422, "POST", "/v1/wallet/top-up", "application/json", "{\"amount\": 25.001}", "amount"),
-        err(422, "POST", "/v1/wallet/top-up", "application/json", "{\"amount\": 9.99}", "amount"),
-        err(422, "POST", "/v1/wallet/top-up", "application/json", "{\"amount\": 500.00}", "amount"),
-        err(415, "POST", "/v1/wallet/top-up", "text/plain", "{\"amount\": 25.00}", null),
-        err(413, "POST", "/v1/wallet/top-up", "application/json", big, null),
-        err(405, "DELETE", "/v1/wallet/balance", null, null, null),
-        err(405, "POST", "/v1/wallet/balance", "application/json", "{}", null),
-        err(404, "GET", "/v1/wallet/nothing-here", null, null, null),
-        err(400, "GET", "/v1/wallet/transactions?limit=ten", null, null, "limit"),
-        err(422, "GET", "/v1/wallet/transactions?limit=0", null, null, "limit"),
-        err(422, "GET", "/v1/wallet/transactions?limit=101", null, null, "limit"),
-        err(
-            400,
-            "PUT",
-            "/v1/wallet/auto-topup",
-            "application/json",
-            "{\"enabled\": true}",
-            "enabled"),
-        err(
-            400,
-            "PUT",
-            "/v1/wallet/auto-topup",
-            "application/json",
-            "{\"auto_topup\": {\"enabled\": \"yes\"}}",
-            "auto_topup.enabled"),
-        err(
-            400,
-            "PUT",
-            "/v1/wallet/auto-topup",
-            "application/json",
-            "{\"auto_topup\": {\"treshold\": 5}}",
-            "auto_topup.treshold"),
-        err(
-            400,
-            "PUT",
-            "/v1/wallet/auto-topup",
-            "application/json",
-            "{\"auto_topup\": {}}",
-            "auto_topup"),
-        err(
-            422,
-            "PUT",
-            "/v1/wallet/auto-topup",
-            "application/json",
-            "{\"auto_topup\": {\"enabled\": true, \"threshold\": 5.00, \"amount\": 5.00}}",
-            "auto_topup.amount"),
-        err(
-            422,
-            "PUT",
-            "/v1/wallet/auto-topup",
-            "application/json",
-            "{\"auto_topup\": {\"threshold\": -5}}",
-            "auto_topup.threshold"),
-        err(
-            422,
-            "PUT",
-            "/v1/wallet/auto-topup",
-            "application/json",
-            "{\"auto_topup\": {\"enabled\": true}}",
-            "auto_topup.threshold"),
-        err(
-            422,
-            "PUT",
-            "/v1/wallet/low-balance-alert",
-            "application/json",
-            "{\"low_balance_alert\": {\"threshold\": 0.0000001}}",
-            "low_balance_alert.threshold"),
-        err(
-            422,
-            "PUT",
-            "/v1/wallet/spending-limit",
-            "application/json",
-            "{\"spending_limit\": {\"action\": \"explode\"}}",
-            "action"),
-        err(
-            422,
-            "PUT",
-            "/v1/wallet/spending-limit",
-            "application/json",
-            "{\"spending_limit\": {\"monthly_limit\": 1e12}}",
-            "spending_limit.monthly_limit"),
-        err(
-            400,
-            "PUT",
-            "/v1/wallet/spending-limit",
-            "application/json",
-            "{\"spending_limit\": {\"monthly_limit\": 100, \"action\": 5}}",
-            "spending_limit.action"));
-  }
-
-  @ParameterizedTest(name = "{0} {1} {2}")
-  @MethodSource("errors")
-  void badRequestsGetAClearErrorAndChangeNothing(
-      int status, String method, String path, String type, String body, String param)
-      throws Exception {
-    ledger.credit(account, new BigDecimal("25.00"), TransactionType.TOPUP, null, null);
-    String before = snapshot();
-
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .header("Authorization", "Bearer " + key)
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (type != null) {
-      request.header("Content-Type", type);
-    }
-    var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type").orElse(""))
-        .startsWith("application/json");
-    assertThat(response.body()).startsWith("{\"error\":{\"type\":\"").contains("\"message\":\"");
-    if (param != null) {
-      assertThat(response.body()).contains("\"param\":\"" + param);
-    }
-    assertThat(snapshot()).isEqualTo(before);
-    assertThat(stripe.charges()).isEmpty();
-  }
-
-  private static Arguments err(
-      int status, String method, String path, String type, String body, String param) {
-    return Arguments.of(status, method, path, type, body, param);
-  }
-
-  private String snapshot() {
-    return db.jdbc()
-            .sql("SELECT string_agg(w::text, '|') FROM wallets w")
-            .query(String.class)
-            .single()
-        + db.jdbc().sql("SELECT count(*) FROM wallet_transactions").query(String.class).single();
   }
 
   private static HttpResponse<String> get(String path, String key) throws Exception {

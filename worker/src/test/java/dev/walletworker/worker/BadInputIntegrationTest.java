@@ -1,0 +1,734 @@
+package dev.walletworker.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.walletworker.account.Accounts;
+import dev.walletworker.account.ApiKeys;
+import dev.walletworker.ledger.Ledger;
+import dev.walletworker.ledger.TransactionType;
+import dev.walletworker.stripe.emulator.StripeEmulator;
+import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.worker.cli.WorkerCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One table of bad input through every way in: the wallet API, Stripe's webhooks, the ops CLI and
+ * configuration files. Each case must get a clear error (the right status or exit code, a message
+ * that says what is wrong) and leave every table of the database exactly as it was. The run writes
+ * the table, with what each case answered, to {@code target/reliability/bad-input.md}.
+ */
+class BadInputIntegrationTest {
+
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
+
+  private static final String SECRET = "whsec_bad_input";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final List<String> TABLE = new ArrayList<>();
+
+  private static StripeEmulator stripe;
+  private static ConfigurableApplicationContext app;
+  private static String base;
+  private static ConfigurableApplicationContext appWithoutSecret;
+
+  @TempDir static Path configDir;
+
+  private String account;
+  private String key;
+
+  @BeforeAll
+  static void start() {
+    stripe = StripeEmulator.start(0);
+    app = daemon("--wallet.stripe.webhook-secret=" + SECRET);
+    base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+  }
+
+  private static ConfigurableApplicationContext daemon(String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server.port=0",
+                "--management.server.port=0",
+                "--wallet.scheduler.enabled=false",
+                "--wallet.database.url=" + db.jdbcUrl(),
+                "--wallet.database.username=" + db.username(),
+                "--wallet.database.password=" + db.password(),
+                "--wallet.stripe.api-key=sk_test_bad_input",
+                "--wallet.stripe.api-base=" + stripe.apiBase()));
+    args.addAll(List.of(more));
+    return new SpringApplication(DaemonApplication.class).run(args.toArray(String[]::new));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    app.close();
+    if (appWithoutSecret != null) {
+      appWithoutSecret.close();
+    }
+    stripe.close();
+    Path out = Path.of("target/reliability/bad-input.md");
+    Files.createDirectories(out.getParent());
+    List<String> lines = new ArrayList<>();
+    lines.add("| # | way in | input | answer |");
+    lines.add("|---|---|---|---|");
+    for (int i = 0; i < TABLE.size(); i++) {
+      lines.add("| " + (i + 1) + " | " + TABLE.get(i) + " |");
+    }
+    Files.write(out, lines);
+  }
+
+  @BeforeEach
+  void givenAnAccountWithMoneyHistoryAndAKey() {
+    Clock clock = Clock.systemUTC();
+    account =
+        new Accounts(db.database(), clock).create("owner@example.com", "Ada", null).account().id();
+    key = new ApiKeys(db.database(), clock).issue(account);
+    Ledger ledger = new Ledger(db.database(), clock);
+    ledger.credit(account, new BigDecimal("25.00"), TransactionType.TOPUP, null, null);
+    ledger.debitUsage(account, BigDecimal.ONE, null, "seed-ref");
+    // The scheduler's store is written once by the first CLI command that opens it; do that
+    // here so a snapshot compares only what the case itself could change.
+    cli(Map.of(), "jobs", "list");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void refusedWithAClearErrorAndNothingChanges(Case c) throws Exception {
+    String before = snapshot();
+
+    Answer answer = c.input().send(this);
+
+    assertThat(answer.code()).as(answer.raw()).isEqualTo(c.code());
+    assertThat(answer.message()).as(answer.raw()).isNotBlank().contains(c.says());
+    assertThat(answer.message()).doesNotContain("Exception").doesNotContain(key);
+    assertThat(snapshot()).as("database after " + c).isEqualTo(before);
+    assertThat(stripe.charges()).isEmpty();
+    synchronized (TABLE) {
+      TABLE.add(
+          c.input().way()
+              + " | "
+              + cell(c.toString())
+              + " | "
+              + answer.code()
+              + " "
+              + cell(answer.message()));
+    }
+  }
+
+  /** Every row of every table but Flyway's history, in a stable order. */
+  private String snapshot() {
+    List<String> tables =
+        db.jdbc()
+            .sql(
+                "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public'"
+                    + " AND tablename <> 'flyway_schema_history' ORDER BY tablename")
+            .query(String.class)
+            .list();
+    StringBuilder all = new StringBuilder();
+    for (String table : tables) {
+      all.append(table)
+          .append(": ")
+          .append(
+              db.jdbc()
+                  .sql(
+                      "SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM "
+                          + table
+                          + " t")
+                  .query(String.class)
+                  .single())
+          .append('\n');
+    }
+    return all.toString();
+  }
+
+  // --- the table
+
+  static Stream<Case> cases() {
+    String json = "application/json";
+    String bigBody = "{\"amount\": 25.00, \"pad\": \"" + "x".repeat(20_000) + "\"}";
+    String longText = "x".repeat(10_000);
+    return Stream.of(
+        // The wallet API: status, a JSON error naming the field, nothing changed.
+        api(
+            400,
+            "is not valid JSON",
+            "POST",
+            "/v1/wallet/top-up",
+            json,
+            "{\"amount\": 25.00",
+            null),
+        api(400, "object", "POST", "/v1/wallet/top-up", json, "[25]", null),
+        api(400, "number", "POST", "/v1/wallet/top-up", json, "{\"amount\": \"25.00\"}", "amount"),
+        api(400, "", "POST", "/v1/wallet/top-up", json, "{\"amount\": NaN}", null),
+        api(400, "", "POST", "/v1/wallet/top-up", json, "{\"amount\": Infinity}", null),
+        api(400, "", "POST", "/v1/wallet/top-up", json, "{\"amount\": true}", "amount"),
+        api(400, "", "POST", "/v1/wallet/top-up", json, "{\"amount\": null}", "amount"),
+        api(
+            400,
+            "currency",
+            "POST",
+            "/v1/wallet/top-up",
+            json,
+            "{\"amount\": 25.00, \"currency\": \"EUR\"}",
+            "currency"),
+        api(
+            400,
+            "",
+            "POST",
+            "/v1/wallet/top-up",
+            json,
+            "{\"amount\": 25.00, \"currency\": \"" + longText + "\"}",
+            "currency"),
+        api(400, "amount", "POST", "/v1/wallet/top-up", json, "{}", "amount"),
+        api(
+            400,
+            "",
+            "POST",
+            "/v1/wallet/top-up",
+            json,
+            "{\"amount\": 25.00, \"account_id\": \"acct_other\"}",
+            "account_id"),
+        api(422, "", "POST", "/v1/wallet/top-up", json, "{\"amount\": -25.00}", "amount"),
+        api(422, "", "POST", "/v1/wallet/top-up", json, "{\"amount\": 0}", "amount"),
+        api(422, "", "POST", "/v1/wallet/top-up", json, "{\"amount\": 1e309}", "amount"),
+        api(422, "", "POST", "/v1/wallet/top-up", json, "{\"amount\": 25.001}", "amount"),
+        api(422, "10.00", "POST", "/v1/wallet/top-up", json, "{\"amount\": 9.99}", "amount"),
+        api(422, "sales", "POST", "/v1/wallet/top-up", json, "{\"amount\": 500.00}", "amount"),
+        api(415, "", "POST", "/v1/wallet/top-up", "text/plain", "{\"amount\": 25.00}", null),
+        api(413, "", "POST", "/v1/wallet/top-up", json, bigBody, null),
+        api(405, "", "DELETE", "/v1/wallet/balance", null, null, null),
+        api(405, "", "POST", "/v1/wallet/balance", json, "{}", null),
+        api(404, "", "GET", "/v1/wallet/nothing-here", null, null, null),
+        api(400, "", "GET", "/v1/wallet/transactions?limit=ten", null, null, "limit"),
+        api(422, "", "GET", "/v1/wallet/transactions?limit=0", null, null, "limit"),
+        api(422, "", "GET", "/v1/wallet/transactions?limit=-1", null, null, "limit"),
+        api(422, "", "GET", "/v1/wallet/transactions?limit=101", null, null, "limit"),
+        api(
+            422,
+            "",
+            "GET",
+            "/v1/wallet/transactions?starting_after=txn_%27%20OR%20%271%27%3D%271",
+            null,
+            null,
+            "starting_after"),
+        api(
+            422,
+            "",
+            "GET",
+            "/v1/wallet/transactions?starting_after=txn_000000000000000000000000",
+            null,
+            null,
+            "starting_after"),
+        api(400, "enabled", "PUT", "/v1/wallet/auto-topup", json, "{\"enabled\": true}", "enabled"),
+        api(
+            400,
+            "",
+            "PUT",
+            "/v1/wallet/auto-topup",
+            json,
+            "{\"auto_topup\": {\"enabled\": \"yes\"}}",
+            "auto_topup.enabled"),
+        api(
+            400,
+            "",
+            "PUT",
+            "/v1/wallet/auto-topup",
+            json,
+            "{\"auto_topup\": {\"treshold\": 5}}",
+            "auto_topup.treshold"),
+        api(400, "", "PUT", "/v1/wallet/auto-topup", json, "{\"auto_topup\": {}}", "auto_topup"),
+        api(
+            422,
+            "",
+            "PUT",
+            "/v1/wallet/auto-topup",
+            json,
+            "{\"auto_topup\": {\"enabled\": true, \"threshold\": 5.00, \"amount\": 5.00}}",
+            "auto_topup.amount"),
+        api(
+            422,
+            "",
+            "PUT",
+            "/v1/wallet/auto-topup",
+            json,
+            "{\"auto_topup\": {\"threshold\": -5}}",
+            "auto_topup.threshold"),
+        api(
+            422,
+            "",
+            "PUT",
+            "/v1/wallet/auto-topup",
+            json,
+            "{\"auto_topup\": {\"enabled\": true}}",
+            "auto_topup.threshold"),
+        api(
+            422,
+            "",
+            "PUT",
+            "/v1/wallet/low-balance-alert",
+            json,
+            "{\"low_balance_alert\": {\"threshold\": 0.0000001}}",
+            "low_balance_alert.threshold"),
+        api(
+            422,
+            "",
+            "PUT",
+            "/v1/wallet/spending-limit",
+            json,
+            "{\"spending_limit\": {\"action\": \"explode\"}}",
+            "action"),
+        api(
+            422,
+            "",
+            "PUT",
+            "/v1/wallet/spending-limit",
+            json,
+            "{\"spending_limit\": {\"monthly_limit\": 1e12}}",
+            "spending_limit.monthly_limit"),
+        api(
+            400,
+            "",
+            "PUT",
+            "/v1/wallet/spending-limit",
+            json,
+            "{\"spending_limit\": {\"monthly_limit\": 100, \"action\": 5}}",
+            "spending_limit.action"),
+        new Case(new ApiKeyCase(null), 401, "Missing API key"),
+        new Case(new ApiKeyCase("Bearer ask_" + "x".repeat(40)), 401, ""),
+        new Case(new ApiKeyCase("Bearer ask_' OR '1'='1' --"), 401, ""),
+        new Case(new ApiKeyCase("Basic b3duZXI6cGFzc3dvcmQ="), 401, ""),
+        new Case(new ApiKeyCase("Bearer ask_" + "x".repeat(2_000)), 401, ""),
+        // Stripe's webhooks: only a fresh delivery signed with our secret is read.
+        new Case(new WebhookCase("signed with another secret"), 400, "signature"),
+        new Case(new WebhookCase("signed an hour ago"), 400, "tolerance"),
+        new Case(new WebhookCase("no signature header"), 400, "Stripe-Signature"),
+        new Case(new WebhookCase("signature header of garbage"), 400, "signature"),
+        new Case(new WebhookCase("payload changed after signing"), 400, "signature"),
+        new Case(new WebhookCase("signed, but not JSON"), 400, ""),
+        new Case(new WebhookCase("no webhook secret configured"), 503, "STRIPE_WEBHOOK_SECRET"),
+        // The ops CLI: exit 2 for a wrong command line, 1 for a refusal; one line on stderr.
+        cli(2, "usage", "bogus"),
+        cli(2, "usage"),
+        cli(2, "usage", "accounts", "create", "--name", "No Email"),
+        cli(2, "usage", "accounts", "set", "ID"),
+        cli(2, "usage", "accounts", "set", "ID", "--alert", "maybe"),
+        cli(2, "usage", "accounts", "set", "ID", "--frobnicate", "1"),
+        cli(2, "usage", "wallet", "usage", "ID"),
+        cli(2, "usage", "wallet", "transactions", "ID", "--limit", "0"),
+        cli(2, "usage", "wallet", "transactions", "ID", "--limit", "many"),
+        cli(2, "usage", "accounts", "block", "ID"),
+        cli(2, "usage", "jobs", "history", "low-balance-alerts", "--limit", "0"),
+        cli(1, "invalid_request", "accounts", "create", "--email", "not-an-email"),
+        cli(1, "invalid_request", "accounts", "create", "--email", "a@example.com\r\nBcc: x@y.z"),
+        cli(1, "invalid_request", "accounts", "create", "--email", longText + "@example.com"),
+        cli(
+            1,
+            "invalid_request",
+            "accounts",
+            "create",
+            "--email",
+            "a@example.com",
+            "--name",
+            "Ada\r\nBcc: x@y.z"),
+        cli(1, "invalid_request", "accounts", "create", "--email", "a@b.c", "--currency", "XYZ"),
+        cli(1, "account_not_found", "accounts", "show", "acct_doesnotexist00"),
+        cli(1, "account_not_found", "accounts", "show", "acct_' OR '1'='1"),
+        cli(1, "account_not_found", "wallet", "usage", "acct_doesnotexist00", "--amount", "1"),
+        cli(
+            1,
+            "account_not_found",
+            "wallet",
+            "usage",
+            "x'; DROP TABLE wallets; --",
+            "--amount",
+            "1"),
+        cli(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "0"),
+        cli(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "-5"),
+        cli(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "NaN"),
+        cli(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "Infinity"),
+        cli(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "1e309"),
+        cli(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "0.0000001"),
+        cli(1, "invalid_amount", "wallet", "usage", "ID", "--amount", "twelve"),
+        cli(1, "insufficient_funds", "wallet", "usage", "ID", "--amount", "1000"),
+        cli(
+            1,
+            "reference_conflict",
+            "wallet",
+            "usage",
+            "ID",
+            "--amount",
+            "2",
+            "--request-id",
+            "seed-ref"),
+        cli(
+            1,
+            "invalid_request",
+            "wallet",
+            "usage",
+            "ID",
+            "--amount",
+            "1",
+            "--description",
+            "x\r\nBcc: a@b.c"),
+        cli(1, "contact_sales", "wallet", "credit", "ID", "--amount", "500", "--type", "topup"),
+        cli(
+            1,
+            "amount_below_minimum",
+            "wallet",
+            "credit",
+            "ID",
+            "--amount",
+            "5",
+            "--type",
+            "topup"),
+        cli(1, "invalid_request", "wallet", "credit", "ID", "--amount", "5", "--type", "usage"),
+        cli(1, "invalid_request", "wallet", "credit", "ID", "--amount", "5", "--type", "gift"),
+        cli(1, "invalid_amount", "accounts", "set", "ID", "--topup-threshold", "-1"),
+        cli(1, "amount_below_minimum", "accounts", "set", "ID", "--topup-amount", "9.99"),
+        cli(1, "invalid_request", "accounts", "set", "ID", "--auto-topup", "on"),
+        cli(1, "invalid_request", "accounts", "set", "ID", "--payment-method", "card_4242"),
+        cli(1, "invalid_request", "accounts", "set", "ID", "--limit-action", "explode"),
+        cli(1, "invalid_request", "accounts", "block", "ID", "--reason", "spending_limit"),
+        cli(1, "invalid_request", "accounts", "block", "ID", "--reason", " "),
+        cli(
+            1,
+            "account_not_found",
+            "accounts",
+            "block",
+            "acct_doesnotexist00",
+            "--reason",
+            "fraud"),
+        cli(1, "account_not_found", "accounts", "unblock", "acct_doesnotexist00"),
+        cli(1, "", "jobs", "trigger", "no-such-job"),
+        cli(1, "", "jobs", "pause", "'; DELETE FROM qrtz_triggers; --"),
+        cli(1, "", "jobs", "resume", "'; DROP TABLE accounts; --"),
+        cli(1, "", "jobs", "history", "no-such-job"),
+        cli(2, "usage", "jobs", "trigger", "low-balance-alerts", "--wait", "--timeout", "soon"),
+        cli(2, "usage", "jobs", "trigger", "low-balance-alerts", "--wait", "--timeout", "-5s"),
+        cli(2, "usage", "jobs", "trigger"),
+        cli(2, "usage", "jobs", "explode"),
+        // Configuration files (an operator's own, given with SPRING_CONFIG_ADDITIONAL_LOCATION):
+        // refused at start, naming the setting.
+        config(
+            "wallet.jobs.auto-topup.cron: every minute", "is not a valid Quartz cron expression"),
+        config("wallet.jobs.auto-topup.cron: '* * * * *'", "is not a valid Quartz cron expression"),
+        config("wallet.jobs.no-such-job.cron: '0 * * * * ?'", "unknown jobs [no-such-job]"),
+        config("wallet.mail.from: not an address", "MAIL_FROM is not a valid email address"),
+        config(
+            "wallet.mail.reply-to: \"a@b.c\\r\\nBcc: x@y.z\"",
+            "MAIL_REPLY_TO is not a valid email address"),
+        config("wallet.mail.username: billing", "SMTP_PASSWORD (wallet.mail.password) is missing"),
+        config("wallet.stripe.api-key: pk_live_123", "must be a secret or restricted key"),
+        config("wallet.topup.concurrency: 0", "AUTO_TOPUP_CONCURRENCY"),
+        config("wallet.topup.daily-cap: -1", "AUTO_TOPUP_DAILY_CAP"),
+        config("wallet.topup.cooldown: -1h", "AUTO_TOPUP_COOLDOWN"),
+        config("wallet.topup.give-up-after: 48h", "under 24h"),
+        config("wallet.database.pool-size: ten", "wallet.database.pool-size"),
+        config("wallet.database.pool-size: 1e309", "wallet.database.pool-size"),
+        config("wallet.mail.initial-backoff: soon", "wallet.mail.initial-backoff"),
+        config("wallet.mail.port: 70000", "SMTP_PORT"),
+        config("wallet.time-zone: Mars/Olympus_Mons", "wallet.time-zone"),
+        config("wallet:\n  mail: [unclosed", "not valid YAML"));
+  }
+
+  // --- the ways in
+
+  /** Something sent to the worker, and what it answered. */
+  interface Input {
+    String way();
+
+    Answer send(BadInputIntegrationTest test) throws Exception;
+  }
+
+  record Case(Input input, int code, String says) {
+    @Override
+    public String toString() {
+      return input.toString();
+    }
+  }
+
+  record Answer(int code, String message, String raw) {}
+
+  private static Case api(
+      int status,
+      String says,
+      String method,
+      String path,
+      String contentType,
+      String body,
+      String param) {
+    return new Case(new ApiCase(method, path, contentType, body, param), status, says);
+  }
+
+  private static Case cli(int exit, String type, String... args) {
+    return new Case(new CliCase(type, List.of(args)), exit, "");
+  }
+
+  private static Case config(String yaml, String says) {
+    return new Case(new ConfigCase(yaml), 1, says);
+  }
+
+  record ApiCase(String method, String path, String contentType, String body, String param)
+      implements Input {
+    @Override
+    public String way() {
+      return "API";
+    }
+
+    @Override
+    public Answer send(BadInputIntegrationTest test) throws Exception {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(base + path))
+              .header("Authorization", "Bearer " + test.key)
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(body));
+      if (contentType != null) {
+        request.header("Content-Type", contentType);
+      }
+      HttpResponse<String> response =
+          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode error = apiError(response);
+      if (param != null) {
+        assertThat(error.get("param").asString()).as(response.body()).startsWith(param);
+      }
+      return new Answer(response.statusCode(), error.get("message").asString(), response.body());
+    }
+
+    @Override
+    public String toString() {
+      String shown =
+          body == null
+              ? ""
+              : " "
+                  + (body.length() > 80
+                      ? body.substring(0, 60) + "… (" + body.length() + " bytes)"
+                      : body);
+      return method
+          + " "
+          + path
+          + (contentType == null || contentType.equals("application/json")
+              ? ""
+              : " as " + contentType)
+          + shown;
+    }
+  }
+
+  record ApiKeyCase(String authorization) implements Input {
+    @Override
+    public String way() {
+      return "API";
+    }
+
+    @Override
+    public Answer send(BadInputIntegrationTest test) throws Exception {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/v1/wallet/balance"));
+      if (authorization != null) {
+        request.header("Authorization", authorization);
+      }
+      HttpResponse<String> response =
+          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(
+          response.statusCode(), apiError(response).get("message").asString(), response.body());
+    }
+
+    @Override
+    public String toString() {
+      String shown =
+          authorization == null
+              ? "no Authorization header"
+              : "Authorization: "
+                  + (authorization.length() > 60
+                      ? authorization.substring(0, 40) + "… (" + authorization.length() + " chars)"
+                      : authorization);
+      return "GET /v1/wallet/balance with " + shown;
+    }
+  }
+
+  private static JsonNode apiError(HttpResponse<String> response) {
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .as(response.body())
+        .startsWith("application/json");
+    JsonNode body = JSON.readTree(response.body());
+    JsonNode error = body.get("error");
+    assertThat(error).as(response.body()).isNotNull();
+    assertThat(error.get("type").asString()).as(response.body()).isNotBlank();
+    return error;
+  }
+
+  record WebhookCase(String what) implements Input {
+    @Override
+    public String way() {
+      return "webhook";
+    }
+
+    @Override
+    public Answer send(BadInputIntegrationTest test) throws Exception {
+      String payload =
+          "{\"id\":\"evt_forged\",\"object\":\"event\",\"type\":\"checkout.session.completed\","
+              + "\"api_version\":\"2026-07-29.dahlia\",\"created\":1,\"data\":{\"object\":{"
+              + "\"id\":\"cs_forged\",\"object\":\"checkout.session\",\"amount_total\":49900,"
+              + "\"currency\":\"usd\",\"payment_status\":\"paid\",\"metadata\":{\"account_id\":\""
+              + test.account
+              + "\"}}}}";
+      long now = System.currentTimeMillis() / 1000;
+      String target = base;
+      String signature;
+      switch (what) {
+        case "signed with another secret" ->
+            signature = StripeEmulator.signature(payload, now, "whsec_wrong");
+        case "signed an hour ago" ->
+            signature = StripeEmulator.signature(payload, now - 3600, SECRET);
+        case "no signature header" -> signature = null;
+        case "signature header of garbage" -> signature = "t=abc,v1=<script>";
+        case "payload changed after signing" -> {
+          signature = StripeEmulator.signature(payload, now, SECRET);
+          payload = payload.replace("49900", "1");
+        }
+        case "signed, but not JSON" -> {
+          payload = "not json";
+          signature = StripeEmulator.signature(payload, now, SECRET);
+        }
+        case "no webhook secret configured" -> {
+          signature = StripeEmulator.signature(payload, now, SECRET);
+          target = withoutWebhookSecret();
+        }
+        default -> throw new IllegalArgumentException(what);
+      }
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(target + "/v1/webhooks/stripe"))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(payload));
+      if (signature != null) {
+        request.header("Stripe-Signature", signature);
+      }
+      HttpResponse<String> response =
+          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(
+          response.statusCode(), apiError(response).get("message").asString(), response.body());
+    }
+
+    @Override
+    public String toString() {
+      return "POST /v1/webhooks/stripe, " + what;
+    }
+  }
+
+  private static synchronized String withoutWebhookSecret() {
+    if (appWithoutSecret == null) {
+      appWithoutSecret = daemon("--wallet.stripe.webhook-secret=");
+    }
+    return "http://127.0.0.1:" + appWithoutSecret.getEnvironment().getProperty("local.server.port");
+  }
+
+  record CliCase(String type, List<String> args) implements Input {
+    @Override
+    public String way() {
+      return "CLI";
+    }
+
+    @Override
+    public Answer send(BadInputIntegrationTest test) {
+      String[] argv =
+          args.stream().map(a -> a.equals("ID") ? test.account : a).toArray(String[]::new);
+      Output plain = cli(Map.of(), argv);
+      Output json =
+          cli(Map.of(), Stream.concat(Stream.of(argv), Stream.of("--json")).toArray(String[]::new));
+      assertThat(plain.out()).as(plain.err()).isEmpty();
+      assertThat(plain.err()).startsWith("error: ").hasLineCount(1);
+      assertThat(json.code()).isEqualTo(plain.code());
+      if (!type.isEmpty()) {
+        JsonNode error = JSON.readTree(json.out()).get("error");
+        assertThat(error.get("type").asString()).as(json.out()).isEqualTo(type);
+        assertThat(error.get("message").asString()).isNotBlank();
+      }
+      return new Answer(plain.code(), plain.err().strip(), plain.err());
+    }
+
+    @Override
+    public String toString() {
+      return "bin/worker "
+          + String.join(
+              " ",
+              args.stream()
+                  .map(
+                      a -> a.length() > 40 ? a.substring(0, 20) + "…(" + a.length() + " chars)" : a)
+                  .map(a -> a.contains(" ") || a.isEmpty() || a.contains("'") ? "\"" + a + "\"" : a)
+                  .toList());
+    }
+  }
+
+  record ConfigCase(String yaml) implements Input {
+    @Override
+    public String way() {
+      return "config file";
+    }
+
+    @Override
+    public Answer send(BadInputIntegrationTest test) throws Exception {
+      Path file = Files.createTempFile(configDir, "bad-input", ".yml");
+      Files.writeString(file, yaml + "\n");
+      Output output =
+          cli(Map.of("spring.config.additional-location", "file:" + file), "jobs", "list");
+      assertThat(output.err()).startsWith("error: ").hasLineCount(1);
+      return new Answer(output.code(), output.err().strip(), output.err());
+    }
+
+    @Override
+    public String toString() {
+      return yaml.replace("\n", " ⏎ ");
+    }
+  }
+
+  record Output(int code, String out, String err) {}
+
+  private static Output cli(Map<String, String> config, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Map<String, String> all = new HashMap<>(config);
+    all.put("wallet.database.url", db.jdbcUrl());
+    all.put("wallet.database.username", db.username());
+    all.put("wallet.database.password", db.password());
+    int code =
+        WorkerCommand.execute(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            all);
+    return new Output(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static String cell(String text) {
+    String oneLine = text.replace("\r", "\\r").replace("\n", "\\n").replace("|", "\\|");
+    return oneLine.length() > 160 ? oneLine.substring(0, 150) + "…" : oneLine;
+  }
+}
