@@ -514,13 +514,7 @@ class BadInputIntegrationTest {
       if (contentType != null) {
         request.header("Content-Type", contentType);
       }
-      HttpResponse<String> response =
-          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode error = apiError(response);
-      if (param != null) {
-        assertThat(error.get("param").asString()).as(response.body()).startsWith(param);
-      }
-      return new Answer(response.statusCode(), error.get("message").asString(), response.body());
+      return exchange(request, param);
     }
 
     @Override
@@ -554,10 +548,7 @@ class BadInputIntegrationTest {
       if (authorization != null) {
         request.header("Authorization", authorization);
       }
-      HttpResponse<String> response =
-          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Answer(
-          response.statusCode(), apiError(response).get("message").asString(), response.body());
+      return exchange(request, null);
     }
 
     @Override
@@ -571,6 +562,17 @@ class BadInputIntegrationTest {
                       : authorization);
       return "GET /v1/wallet/balance with " + shown;
     }
+  }
+
+  /** Sends the request; the answer must be a JSON error, naming {@code param} when given. */
+  private static Answer exchange(HttpRequest.Builder request, String param) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode error = apiError(response);
+    if (param != null) {
+      assertThat(error.get("param").asString()).as(response.body()).startsWith(param);
+    }
+    return new Answer(response.statusCode(), error.get("message").asString(), response.body());
   }
 
   private static JsonNode apiError(HttpResponse<String> response) {
@@ -630,10 +632,7 @@ class BadInputIntegrationTest {
       if (signature != null) {
         request.header("Stripe-Signature", signature);
       }
-      HttpResponse<String> response =
-          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Answer(
-          response.statusCode(), apiError(response).get("message").asString(), response.body());
+      return exchange(request, null);
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.Optional;
 import org.quartz.SchedulerException;
 import org.springframework.context.ApplicationContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -274,12 +275,7 @@ final class JobsCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
-    @Option(
-        names = "--limit",
-        paramLabel = "N",
-        defaultValue = "20",
-        description = "1 to 1000 (default 20).")
-    int limit;
+    @Mixin LimitOption limit;
 
     History(CliEnvironment env) {
       super(env);
@@ -287,10 +283,10 @@ final class JobsCommand {
 
     @Override
     Action prepare() {
-      checkLimit(limit, 1000);
+      checkLimit(limit.value, LimitOption.MAX);
       return context -> {
         context.getBean(JobControl.class).jobs().get(name);
-        List<JobOutcome> runs = context.getBean(JobHistory.class).recent(name, limit);
+        List<JobOutcome> runs = context.getBean(JobHistory.class).recent(name, limit.value);
         StringBuilder text = new StringBuilder();
         for (JobOutcome run : runs) {
           text.append(String.format("#%-6d %s%n", run.executionId(), runText(run)));

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -42,12 +43,7 @@ final class MailCommand {
     @Option(names = "--account", paramLabel = "ID")
     String account;
 
-    @Option(
-        names = "--limit",
-        paramLabel = "N",
-        defaultValue = "20",
-        description = "1 to 1000 (default 20).")
-    int limit;
+    @Mixin LimitOption limit;
 
     ListMail(CliEnvironment env) {
       super(env);
@@ -56,10 +52,10 @@ final class MailCommand {
     @Override
     Action prepare() {
       checkOneOf("--status", status, List.of("pending", "sent", "failed"));
-      checkLimit(limit, 1000);
+      checkLimit(limit.value, LimitOption.MAX);
       return context -> {
         List<MailOutbox.Entry> entries =
-            context.getBean(MailOutbox.class).list(status, account, limit);
+            context.getBean(MailOutbox.class).list(status, account, limit.value);
         List<Map<String, Object>> json = new ArrayList<>();
         StringBuilder text =
             new StringBuilder(

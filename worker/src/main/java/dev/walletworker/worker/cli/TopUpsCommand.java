@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -28,12 +29,7 @@ final class TopUpsCommand {
     @Option(names = "--status", paramLabel = "pending|succeeded|failed|requires_action")
     String status;
 
-    @Option(
-        names = "--limit",
-        paramLabel = "N",
-        defaultValue = "20",
-        description = "1 to 1000 (default 20).")
-    int limit;
+    @Mixin LimitOption limit;
 
     ListTopUps(CliEnvironment env) {
       super(env);
@@ -47,10 +43,10 @@ final class TopUpsCommand {
     @Override
     Action prepare() {
       checkOneOf("--status", status, STATUSES);
-      checkLimit(limit, 1000);
+      checkLimit(limit.value, LimitOption.MAX);
       return context -> {
         List<TopUpAttempt> attempts =
-            context.getBean(TopUpAttempts.class).recent(account, status, limit);
+            context.getBean(TopUpAttempts.class).recent(account, status, limit.value);
         List<Map<String, Object>> json = new ArrayList<>();
         StringBuilder text =
             new StringBuilder(
