@@ -49,6 +49,10 @@ public class DaemonConfiguration {
   HealthIndicator schedulerHealthIndicator(
       Scheduler scheduler, Daemon daemon, WorkerProperties properties) {
     return () -> {
+      if (!properties.scheduler().enabled()) {
+        // An API-only node is ready when it can serve HTTP; it never joins the cluster.
+        return Health.up().withDetail("mode", "api-only (SCHEDULER_ENABLED=false)").build();
+      }
       try {
         boolean up =
             scheduler.isStarted() && !scheduler.isInStandbyMode() && !scheduler.isShutdown();
