@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.stripe.StripeClient;
 import com.stripe.param.checkout.SessionCreateParams;
-import dev.walletworker.stripe.emulator.Charge;
 import dev.walletworker.stripe.emulator.StripeEmulator;
 import dev.walletworker.testing.TestDatabase;
 import java.math.BigDecimal;
@@ -290,30 +289,10 @@ class AutoTopUpProcessIntegrationTest {
   }
 
   private void assertReconciled() {
-    long charged = stripe.charges().stream().mapToLong(Charge::amount).sum();
-    BigDecimal credited =
-        db.jdbc()
-            .sql("SELECT coalesce(sum(amount), 0) FROM wallet_transactions WHERE type = 'topup'")
-            .query(BigDecimal.class)
-            .single();
-    assertThat(credited.movePointRight(2).longValueExact()).isEqualTo(charged);
-    List<String> references =
-        db.jdbc()
-            .sql("SELECT reference FROM wallet_transactions WHERE type = 'topup'")
-            .query(String.class)
-            .list();
-    assertThat(references)
-        .containsExactlyInAnyOrderElementsOf(
-            stripe.charges().stream().map(Charge::paymentIntent).toList());
+    Reconciliation.assertReconciled(stripe, db.jdbc());
   }
 
   private void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 30 s; daemon log:\n" + daemon.log());
-      }
-      Thread.sleep(50);
-    }
+    Await.await(condition, Duration.ofSeconds(30), daemon);
   }
 }

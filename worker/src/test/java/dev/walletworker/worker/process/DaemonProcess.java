@@ -23,6 +23,16 @@ import java.util.concurrent.TimeUnit;
 final class DaemonProcess implements AutoCloseable {
 
   static final Path JAR = Path.of("target/wallet-worker.jar").toAbsolutePath();
+
+  /**
+   * Every test daemon's {@code SCHEDULER_CLUSTER_CHECKIN}: short, so a killed daemon is presumed
+   * dead within seconds.
+   */
+  static final Duration CLUSTER_CHECKIN = Duration.ofSeconds(1);
+
+  /** Every test daemon's {@code SCHEDULER_IDLE_WAIT}. */
+  static final Duration IDLE_WAIT = Duration.ofSeconds(1);
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   final String name;
@@ -56,6 +66,17 @@ final class DaemonProcess implements AutoCloseable {
   /** Starts a daemon serving its API on {@code apiPort}. */
   static DaemonProcess start(String name, Target target, Map<String, String> env, int apiPort)
       throws Exception {
+    DaemonProcess daemon = launch(name, target, env, apiPort);
+    daemon.awaitReady(Duration.ofSeconds(90));
+    return daemon;
+  }
+
+  /**
+   * Starts the process and returns at once, before it is ready: for a kill while the JVM is still
+   * starting.
+   */
+  static DaemonProcess launch(String name, Target target, Map<String, String> env, int apiPort)
+      throws IOException {
     int managementPort = freePort();
     Path logs = Path.of("target/daemon-logs");
     Files.createDirectories(logs);
@@ -69,13 +90,11 @@ final class DaemonProcess implements AutoCloseable {
     environment.put("DATABASE_PASSWORD", target.password());
     environment.put("API_PORT", Integer.toString(apiPort));
     environment.put("MANAGEMENT_PORT", Integer.toString(managementPort));
-    environment.put("SCHEDULER_CLUSTER_CHECKIN", "1s");
-    environment.put("SCHEDULER_IDLE_WAIT", "1s");
+    environment.put("SCHEDULER_CLUSTER_CHECKIN", CLUSTER_CHECKIN.toMillis() + "ms");
+    environment.put("SCHEDULER_IDLE_WAIT", IDLE_WAIT.toMillis() + "ms");
     environment.putAll(env);
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
-    DaemonProcess daemon = new DaemonProcess(name, apiPort, managementPort, log, builder.start());
-    daemon.awaitReady(Duration.ofSeconds(90));
-    return daemon;
+    return new DaemonProcess(name, apiPort, managementPort, log, builder.start());
   }
 
   void awaitReady(Duration timeout) throws Exception {
