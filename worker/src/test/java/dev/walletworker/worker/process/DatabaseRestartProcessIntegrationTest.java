@@ -2,6 +2,7 @@ package dev.walletworker.worker.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.walletworker.stripe.emulator.StripeEmulator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,6 +65,85 @@ class DatabaseRestartProcessIntegrationTest {
     }
   }
 
+  /**
+   * PostgreSQL goes away while charges are at Stripe and their answers cannot be recorded: the
+   * daemon carries on by itself when it is back, asks Stripe again with the same keys, and every
+   * crossing is charged once and credited once.
+   */
+  @Test
+  void aDatabaseRestartedWhileChargesAreInFlightLosesAndDoublesNothing() throws Exception {
+    int port = DaemonProcess.freePort();
+    EmbeddedPostgres pg = start(port);
+    StripeEmulator stripe = StripeEmulator.start(0);
+    stripe.faults().latency(Duration.ofMillis(400));
+    int crossings = 24;
+    try (DaemonProcess daemon =
+        DaemonProcess.start(
+            "db-restart-charging",
+            url(port),
+            Map.of(
+                "STRIPE_API_KEY", "sk_test_db_restart",
+                "STRIPE_API_BASE", stripe.apiBase(),
+                "STRIPE_READ_TIMEOUT", "3s",
+                "AUTO_TOPUP_CRON", "0/5 * * * * ?",
+                "AUTO_TOPUP_RETRY_INITIAL", "1s",
+                "AUTO_TOPUP_CONCURRENCY", "4",
+                "WAKEUP_RECONNECT_DELAY", "200ms"))) {
+      JdbcClient sql = JdbcClient.create(pg.getPostgresDatabase());
+      for (int i = 0; i < crossings; i++) {
+        String id = String.format("acct_%016d", i);
+        sql.sql("INSERT INTO accounts (id, email, created_at) VALUES (?, ?, now())")
+            .params(id, id + "@example.com")
+            .update();
+        sql.sql(
+                "INSERT INTO wallets (account_id, balance, auto_topup_enabled, auto_topup_threshold,"
+                    + " auto_topup_amount, stripe_customer_id, stripe_payment_method_id, updated_at)"
+                    + " VALUES (?, 10, true, 5, 25, ?, 'pm_card_visa', now())")
+            .params(id, stripe.createCustomer(id + "@example.com"))
+            .update();
+      }
+
+      sql.sql("UPDATE wallets SET balance = 4").update();
+      await(() -> !stripe.charges().isEmpty(), daemon);
+      pg.close();
+      int chargedWhileDown = stripe.charges().size();
+      Thread.sleep(2000);
+      pg = start(port);
+
+      JdbcClient again = JdbcClient.create(pg.getPostgresDatabase());
+      await(
+          () ->
+              again
+                      .sql("SELECT count(*) FROM topup_attempts WHERE status = 'succeeded'")
+                      .query(Long.class)
+                      .single()
+                  == crossings,
+          daemon,
+          Duration.ofSeconds(120));
+      await(() -> daemon.health("/actuator/health/readiness") == 200, daemon);
+
+      System.out.printf(
+          "database restart mid-run: %d of %d charges made before it went away; all %d charged"
+              + " and credited once after it came back%n",
+          chargedWhileDown, crossings, stripe.charges().size());
+      assertThat(chargedWhileDown).isLessThan(crossings);
+      assertThat(stripe.charges()).hasSize(crossings);
+      Reconciliation.assertReconciled(stripe, again);
+      Reconciliation.assertOneChargePerAttempt(stripe, again);
+      Reconciliation.assertNoAttemptUnresolved(again);
+      assertThat(
+              again
+                  .sql("SELECT count(*) FROM wallets WHERE balance = 4 + 25 * 1.00")
+                  .query(Long.class)
+                  .single())
+          .as("wallets credited once with $25")
+          .isEqualTo(crossings);
+    } finally {
+      pg.close();
+      stripe.close();
+    }
+  }
+
   private EmbeddedPostgres start(int port) throws Exception {
     return EmbeddedPostgres.builder()
         .setDataDirectory(data)
@@ -79,7 +159,12 @@ class DatabaseRestartProcessIntegrationTest {
   }
 
   private static void await(Check condition, DaemonProcess daemon) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    await(condition, daemon, Duration.ofSeconds(60));
+  }
+
+  private static void await(Check condition, DaemonProcess daemon, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.ok()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("condition not met; daemon log:\n" + daemon.log());
