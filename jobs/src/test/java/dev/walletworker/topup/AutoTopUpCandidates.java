@@ -1,0 +1,36 @@
+package dev.walletworker.topup;
+
+import dev.walletworker.db.Database;
+import java.time.Duration;
+import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
+
+/** The auto-topup job's own candidate reader and condition, for benchmarks in other packages. */
+public final class AutoTopUpCandidates {
+
+  /** The condition of the claim step, as the job writes it (the wallet is aliased {@code w}). */
+  public static final String CONDITION = TopUpAttempts.CANDIDATE;
+
+  private AutoTopUpCandidates() {}
+
+  /** The reader the claim step runs, built by the job's own bean method. */
+  public static JdbcPagingItemReader<String> reader(Database db, int pageSize) throws Exception {
+    TopUpSettings settings =
+        new TopUpSettings(
+            Duration.ofHours(1),
+            3,
+            5,
+            Duration.ofSeconds(10),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(10),
+            Duration.ofHours(23),
+            Duration.ofHours(24),
+            "https://dashboard.example.com",
+            pageSize,
+            Duration.ofSeconds(20),
+            8);
+    JdbcPagingItemReader<String> reader =
+        new AutoTopUpJobConfiguration().autoTopUpCandidatesItemReader(db, settings);
+    reader.afterPropertiesSet();
+    return reader;
+  }
+}
