@@ -144,7 +144,9 @@ public record WorkerProperties(
    * @param webhookTolerance how old a signed webhook may be
    * @param connectTimeout connect timeout of every request
    * @param readTimeout read timeout of every request
-   * @param networkRetries stripe-java's own retries of a request (same idempotency key)
+   * @param networkRetries stripe-java's own retries of a request (same idempotency key), and ours
+   *     of a request refused with 429
+   * @param maxRequestsPerSecond the most requests a second this process sends to Stripe
    */
   public record Stripe(
       String apiKey,
@@ -153,7 +155,8 @@ public record WorkerProperties(
       @DefaultValue("5m") Duration webhookTolerance,
       @DefaultValue("5s") Duration connectTimeout,
       @DefaultValue("20s") Duration readTimeout,
-      @DefaultValue("2") int networkRetries) {}
+      @DefaultValue("2") int networkRetries,
+      @DefaultValue("80") int maxRequestsPerSecond) {}
 
   /**
    * @param cooldown no new attempt this long after a decline
