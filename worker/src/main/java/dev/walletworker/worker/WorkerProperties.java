@@ -180,7 +180,7 @@ public record WorkerProperties(
       @DefaultValue("23h") Duration giveUpAfter,
       @DefaultValue("24h") Duration actionTimeout,
       @DefaultValue("50") int batchSize,
-      @DefaultValue("8") int concurrency) {}
+      @DefaultValue("32") int concurrency) {}
 
   /**
    * @param maxBodyBytes the largest request body accepted
