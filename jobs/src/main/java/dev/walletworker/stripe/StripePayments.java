@@ -5,12 +5,14 @@ import com.stripe.exception.AuthenticationException;
 import com.stripe.exception.CardException;
 import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.PermissionException;
+import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.StripeError;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.PaymentIntentSearchParams;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -24,17 +26,29 @@ import org.slf4j.LoggerFactory;
 public final class StripePayments {
 
   private static final Logger log = LoggerFactory.getLogger(StripePayments.class);
+  private static final Duration FIRST_RATE_LIMIT_PAUSE = Duration.ofMillis(250);
 
   private final StripeClient client;
   private final boolean configured;
+  private final StripeRateLimiter limiter;
+  private final int rateLimitRetries;
 
   /**
+   * Sends every request at once, and takes a 429 as an unanswered request.
+   *
    * @param configured false when no API key was given: nothing is sent to Stripe, and the jobs that
    *     need it say so
    */
   public StripePayments(StripeClient client, boolean configured) {
+    this(client, configured, new StripeRateLimiter(0), 0);
+  }
+
+  private StripePayments(
+      StripeClient client, boolean configured, StripeRateLimiter limiter, int rateLimitRetries) {
     this.client = client;
     this.configured = configured;
+    this.limiter = limiter;
+    this.rateLimitRetries = rateLimitRetries;
   }
 
   public boolean isConfigured() {
@@ -43,15 +57,25 @@ public final class StripePayments {
 
   /**
    * The one client, built from configuration: explicit timeouts, stripe-java's own retries (with
-   * the same idempotency key) limited to {@code networkRetries}. A blank key gives an unconfigured
-   * instance that sends nothing.
+   * the same idempotency key) limited to {@code networkRetries}, and at most {@code
+   * maxRequestsPerSecond} requests a second from this process. A 429 is asked again, up to {@code
+   * networkRetries} times, after holding every request back for a moment: Stripe executed nothing,
+   * and the request carries the same idempotency key. A blank key gives an unconfigured instance
+   * that sends nothing.
    */
   public static StripePayments create(
       String apiKey,
       String apiBase,
-      java.time.Duration connectTimeout,
-      java.time.Duration readTimeout,
-      int networkRetries) {
+      Duration connectTimeout,
+      Duration readTimeout,
+      int networkRetries,
+      int maxRequestsPerSecond) {
+    if (maxRequestsPerSecond < 1) {
+      throw new IllegalArgumentException(
+          "wallet.stripe.max-requests-per-second (STRIPE_MAX_REQUESTS_PER_SECOND) must be at least"
+              + " 1, got "
+              + maxRequestsPerSecond);
+    }
     boolean configured = apiKey != null && !apiKey.isBlank();
     StripeClient client =
         StripeClient.builder()
@@ -61,7 +85,8 @@ public final class StripePayments {
             .setReadTimeout((int) readTimeout.toMillis())
             .setMaxNetworkRetries(networkRetries)
             .build();
-    return new StripePayments(client, configured);
+    return new StripePayments(
+        client, configured, new StripeRateLimiter(maxRequestsPerSecond), networkRetries);
   }
 
   StripeClient client() {
@@ -81,17 +106,15 @@ public final class StripePayments {
             .setDescription(charge.description())
             .putAllMetadata(charge.metadata())
             .build();
+    RequestOptions options =
+        RequestOptions.builder().setIdempotencyKey(charge.idempotencyKey()).build();
     try {
-      PaymentIntent intent =
-          client
-              .v1()
-              .paymentIntents()
-              .create(
-                  params,
-                  RequestOptions.builder().setIdempotencyKey(charge.idempotencyKey()).build());
-      return outcome(intent);
+      return outcome(request(() -> client.v1().paymentIntents().create(params, options)));
     } catch (StripeException e) {
       return failure(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new ChargeOutcome.Unknown("interrupted while waiting to send the charge");
     }
   }
 
@@ -138,11 +161,15 @@ public final class StripePayments {
       throw new CheckoutUnavailableException("payments are not configured (STRIPE_API_KEY)");
     }
     try {
+      limiter.acquire();
       var session = client.v1().checkout().sessions().create(builder.build());
       return Map.entry(session.getId(), session.getUrl());
     } catch (StripeException e) {
       throw new CheckoutUnavailableException(
           "Stripe could not start the checkout: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CheckoutUnavailableException("interrupted while waiting to ask Stripe");
     }
   }
 
@@ -156,9 +183,12 @@ public final class StripePayments {
   /** The latest state of a PaymentIntent. */
   public ChargeOutcome retrieve(String paymentIntentId) {
     try {
-      return outcome(client.v1().paymentIntents().retrieve(paymentIntentId));
+      return outcome(request(() -> client.v1().paymentIntents().retrieve(paymentIntentId)));
     } catch (StripeException e) {
       return failure(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new ChargeOutcome.Unknown("interrupted while waiting to ask Stripe");
     }
   }
 
@@ -168,18 +198,48 @@ public final class StripePayments {
    * ChargeOutcome.Unknown}.
    */
   public Optional<ChargeOutcome> findByMetadata(String key, String value) {
+    PaymentIntentSearchParams params =
+        PaymentIntentSearchParams.builder()
+            .setQuery("metadata['" + key + "']:'" + value.replace("'", "") + "'")
+            .build();
     try {
-      var result =
-          client
-              .v1()
-              .paymentIntents()
-              .search(
-                  PaymentIntentSearchParams.builder()
-                      .setQuery("metadata['" + key + "']:'" + value.replace("'", "") + "'")
-                      .build());
+      var result = request(() -> client.v1().paymentIntents().search(params));
       return result.getData().stream().findFirst().map(StripePayments::outcome);
     } catch (StripeException e) {
       return Optional.of(failure(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of(new ChargeOutcome.Unknown("interrupted while waiting to ask Stripe"));
+    }
+  }
+
+  /** A request Stripe may be asked again (it carries its idempotency key, or reads). */
+  private interface Request<T> {
+    T send() throws StripeException;
+  }
+
+  /**
+   * Sends {@code request} in its turn under the rate limit. A 429 means Stripe executed nothing:
+   * every request of this process is held back (250 ms, doubling) and this one is asked again, up
+   * to {@code rateLimitRetries} times; after that the 429 is the caller's unanswered request.
+   */
+  private <T> T request(Request<T> request) throws StripeException, InterruptedException {
+    for (int retry = 0; ; retry++) {
+      limiter.acquire();
+      try {
+        return request.send();
+      } catch (RateLimitException e) {
+        if (retry >= rateLimitRetries) {
+          throw e;
+        }
+        Duration pause = FIRST_RATE_LIMIT_PAUSE.multipliedBy(1L << retry);
+        limiter.holdBack(pause);
+        log.info(
+            "stripe rate limit (429); requests held back {} ms, asking again ({}/{})",
+            pause.toMillis(),
+            retry + 1,
+            rateLimitRetries);
+      }
     }
   }
 
@@ -216,6 +276,10 @@ public final class StripePayments {
       }
       return new ChargeOutcome.Declined(
           intent, card.getCode(), card.getDeclineCode(), card.getMessage());
+    }
+    if (e instanceof RateLimitException) {
+      // Refused before it was executed: unanswered, asked again later with the same key.
+      return new ChargeOutcome.Unknown("rate limited by Stripe (429)");
     }
     if (e instanceof InvalidRequestException invalid
         && !"idempotency_error".equals(typeOf(invalid))) {

@@ -6,11 +6,14 @@ import dev.walletworker.mail.MailOutbox;
 import dev.walletworker.stripe.StripePayments;
 import java.time.Clock;
 import java.util.Map;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -111,6 +114,15 @@ public class AutoTopUpJobConfiguration {
         };
     return new StepBuilder("charge-topups", jobRepository)
         .tasklet(tasklet, new ResourcelessTransactionManager())
+        // A step stopped between batches still ends with every charge it took recorded.
+        .listener(
+            new StepExecutionListener() {
+              @Override
+              public ExitStatus afterStep(StepExecution stepExecution) {
+                charger.awaitInFlight();
+                return stepExecution.getExitStatus();
+              }
+            })
         .build();
   }
 

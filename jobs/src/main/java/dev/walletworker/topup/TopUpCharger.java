@@ -6,14 +6,15 @@ import dev.walletworker.stripe.StripePayments;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,9 @@ public final class TopUpCharger implements AutoCloseable {
   private final Clock clock;
   private final Duration lease;
   private final ExecutorService pool;
+  // A slot per attempt in flight; the ids keep an attempt not yet leased from being taken twice.
+  private final Semaphore slots;
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
   public TopUpCharger(
       TopUpAttempts attempts,
@@ -51,6 +55,7 @@ public final class TopUpCharger implements AutoCloseable {
     // Outlives a request and stripe-java's retries of it, so a runner still waiting for Stripe
     // keeps its attempt; a runner that died loses it this long after its last request.
     this.lease = requestTimeout.multipliedBy(3).plusSeconds(5);
+    this.slots = new Semaphore(settings.concurrency());
     this.pool =
         Executors.newFixedThreadPool(
             settings.concurrency(),
@@ -62,33 +67,69 @@ public final class TopUpCharger implements AutoCloseable {
   }
 
   /**
-   * Handles up to one batch of due pending attempts, {@code concurrency} at a time (each attempt is
-   * one account's, leased on its own); returns how many it took.
+   * Takes up to one batch of due pending attempts to Stripe, {@code concurrency} at a time (each
+   * attempt is one account's, leased on its own), and returns once the last of them is under way:
+   * the next batch starts as charges of this one finish, with no pause for its slowest. Returns how
+   * many it took; fewer than the batch size means none are left, and then every charge taken has
+   * been recorded before it returns.
    */
   public int chargeDue() {
-    List<TopUpAttempt> due = attempts.due(AttemptStatus.PENDING, settings.batchSize());
+    int batch = settings.batchSize();
+    // An attempt in flight reads as due until its lease commits, and one that finished after this
+    // snapshot may have been read before it did: skip them all, and read that many more.
+    Set<String> busy = Set.copyOf(inFlight);
+    int limit = batch + busy.size();
+    List<TopUpAttempt> found = attempts.due(AttemptStatus.PENDING, limit);
+    List<TopUpAttempt> due =
+        found.stream().filter(a -> !busy.contains(a.id())).limit(batch).toList();
     if (!due.isEmpty() && !stripe.isConfigured()) {
       throw new IllegalStateException(
           "STRIPE_API_KEY is not set: "
               + due.size()
               + " auto top-up attempts are waiting to be charged");
     }
-    List<Future<?>> work = new ArrayList<>();
+    int taken = 0;
     for (TopUpAttempt attempt : due) {
-      work.add(pool.submit(() -> chargeOne(attempt)));
-    }
-    for (Future<?> future : work) {
       try {
-        future.get();
+        slots.acquire();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
-      } catch (ExecutionException e) {
-        // The attempt stays leased and is taken up again when its lease runs out.
-        log.error("auto top-up attempt could not be handled: {}", e.getCause().toString());
       }
+      inFlight.add(attempt.id());
+      pool.execute(
+          () -> {
+            try {
+              chargeOne(attempt);
+            } catch (RuntimeException e) {
+              // The attempt stays leased and is taken up again when its lease runs out.
+              log.error(
+                  "auto top-up attempt could not be handled account={} attempt={}: {}",
+                  attempt.accountId(),
+                  attempt.id(),
+                  e.toString());
+            } finally {
+              inFlight.remove(attempt.id());
+              slots.release();
+            }
+          });
+      taken++;
     }
-    return due.size();
+    if (taken < batch) {
+      awaitInFlight();
+    }
+    return taken;
+  }
+
+  /** Waits until every charge taken has been recorded (or given up on by its thread). */
+  public void awaitInFlight() {
+    int all = settings.concurrency();
+    try {
+      slots.acquire(all);
+      slots.release(all);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void chargeOne(TopUpAttempt attempt) {
@@ -108,9 +149,18 @@ public final class TopUpCharger implements AutoCloseable {
     }
   }
 
+  /** Lets charges in flight record their answers (for up to a lease), then stops. */
   @Override
   public void close() {
-    pool.shutdownNow();
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(lease.toMillis(), TimeUnit.MILLISECONDS)) {
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Asks Stripe again about attempts waiting for the owner's authentication. */

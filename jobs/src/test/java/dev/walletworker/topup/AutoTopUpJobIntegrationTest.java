@@ -291,6 +291,32 @@ class AutoTopUpJobIntegrationTest {
     assertReconciled();
   }
 
+  @Test
+  void batchesFollowEachOtherWithoutAGapAndChargeEachCrossingOnce() throws Exception {
+    for (int i = 0; i < 130; i++) {
+      wallet("pm_card_visa", "4.00", "5.00", "25.00");
+    }
+    stripe.faults().latency(Duration.ofMillis(20));
+    try (BatchJobs other = jobs(1000)) {
+      var a = CompletableFuture.supplyAsync(this::run);
+      var b = CompletableFuture.supplyAsync(() -> other.run(AutoTopUpJobConfiguration.JOB_NAME));
+      assertThat(a.get().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+      assertThat(b.get().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+    }
+
+    // Three batches of 50 between two racing runs: every wallet charged, none twice.
+    assertThat(stripe.charges()).hasSize(130);
+    assertThat(stripe.charges().stream().map(c -> c.metadata().get("account_id")).distinct())
+        .hasSize(130);
+    assertThat(
+            db.jdbc()
+                .sql("SELECT count(*) FROM topup_attempts WHERE status = 'succeeded'")
+                .query(Long.class)
+                .single())
+        .isEqualTo(130);
+    assertReconciled();
+  }
+
   // --- helpers
 
   private BatchJobs jobs(int readTimeoutMillis) {

@@ -148,7 +148,9 @@ public record WorkerProperties(
    * @param webhookTolerance how old a signed webhook may be
    * @param connectTimeout connect timeout of every request
    * @param readTimeout read timeout of every request
-   * @param networkRetries stripe-java's own retries of a request (same idempotency key)
+   * @param networkRetries stripe-java's own retries of a request (same idempotency key), and ours
+   *     of a request refused with 429
+   * @param maxRequestsPerSecond the most requests a second this process sends to Stripe
    */
   public record Stripe(
       String apiKey,
@@ -157,7 +159,8 @@ public record WorkerProperties(
       @DefaultValue("5m") Duration webhookTolerance,
       @DefaultValue("5s") Duration connectTimeout,
       @DefaultValue("20s") Duration readTimeout,
-      @DefaultValue("2") int networkRetries) {}
+      @DefaultValue("2") int networkRetries,
+      @DefaultValue("80") int maxRequestsPerSecond) {}
 
   /**
    * @param cooldown no new attempt this long after a decline
@@ -181,7 +184,7 @@ public record WorkerProperties(
       @DefaultValue("23h") Duration giveUpAfter,
       @DefaultValue("24h") Duration actionTimeout,
       @DefaultValue("50") int batchSize,
-      @DefaultValue("8") int concurrency) {}
+      @DefaultValue("32") int concurrency) {}
 
   /**
    * @param maxBodyBytes the largest request body accepted

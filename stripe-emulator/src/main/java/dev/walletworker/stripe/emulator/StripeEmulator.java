@@ -15,6 +15,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -46,6 +48,7 @@ public final class StripeEmulator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StripeEmulator.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int RECEIVED_KEPT = 100_000;
   private static final Pattern METADATA_QUERY =
       Pattern.compile("metadata\\['([^']+)'\\]\\s*:\\s*'([^']*)'");
 
@@ -73,6 +76,7 @@ public final class StripeEmulator implements AutoCloseable {
   private int rateLimited;
   private final java.util.concurrent.atomic.AtomicInteger apiRequests =
       new java.util.concurrent.atomic.AtomicInteger();
+  private final ArrayDeque<ReceivedRequest> received = new ArrayDeque<>();
 
   private record Saved(String fingerprint, Response response) {}
 
@@ -92,8 +96,9 @@ public final class StripeEmulator implements AutoCloseable {
     try {
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
-      ExecutorService handlers =
-          Executors.newFixedThreadPool(32, r -> daemon(r, "stripe-emulator"));
+      // A thread per request in flight: requests sleep through injected latency, and Stripe's
+      // capacity is its rate limit, never a pool of ours.
+      ExecutorService handlers = Executors.newCachedThreadPool(r -> daemon(r, "stripe-emulator"));
       StripeEmulator emulator = new StripeEmulator(server, handlers);
       server.createContext("/", emulator::handle);
       server.setExecutor(handlers);
@@ -147,6 +152,16 @@ public final class StripeEmulator implements AutoCloseable {
   /** API requests received so far (before any fault is applied). */
   public int apiRequests() {
     return apiRequests.get();
+  }
+
+  /**
+   * The API requests received so far, oldest first (the latest {@value #RECEIVED_KEPT} are kept),
+   * each with the time it arrived, before any latency or fault was applied.
+   */
+  public List<ReceivedRequest> requests() {
+    synchronized (received) {
+      return List.copyOf(received);
+    }
   }
 
   /** How many API requests were refused with 429 by the rate limit. */
@@ -245,6 +260,9 @@ public final class StripeEmulator implements AutoCloseable {
       events.clear();
       deliveries.clear();
       rateLimited = 0;
+      synchronized (received) {
+        received.clear();
+      }
       faults.reset();
     }
   }
@@ -269,6 +287,7 @@ public final class StripeEmulator implements AutoCloseable {
         return;
       }
       apiRequests.incrementAndGet();
+      receive(exchange, method, path, body);
       sleep(faults.latency);
       if (overRateLimit()) {
         send(
@@ -776,6 +795,22 @@ public final class StripeEmulator implements AutoCloseable {
   }
 
   // --- helpers
+
+  private void receive(HttpExchange exchange, String method, String path, String body) {
+    ReceivedRequest request =
+        new ReceivedRequest(
+            Instant.now(),
+            method,
+            path,
+            exchange.getRequestHeaders().getFirst("Idempotency-Key"),
+            method.equals("POST") ? FormParams.sub(FormParams.flat(body), "metadata") : Map.of());
+    synchronized (received) {
+      if (received.size() == RECEIVED_KEPT) {
+        received.removeFirst();
+      }
+      received.addLast(request);
+    }
+  }
 
   private boolean overRateLimit() {
     int limit = faults.rateLimitPerSecond;

@@ -21,6 +21,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -151,6 +152,52 @@ class StripeEmulatorTest {
                 .create(charge(customer, "pm_card_visa", 2500), key("e"))
                 .getStatus())
         .isEqualTo("succeeded");
+  }
+
+  @Test
+  void everyApiRequestIsLoggedWithItsArrivalTimeBeforeTheLatency() throws Exception {
+    String customer = emulator.createCustomer("a@example.com");
+    emulator.faults().latency(Duration.ofMillis(300));
+    Instant before = Instant.now();
+
+    PaymentIntent pi =
+        stripe.v1().paymentIntents().create(charge(customer, "pm_card_visa", 2500), key("log"));
+    stripe.v1().paymentIntents().retrieve(pi.getId());
+
+    assertThat(emulator.requests())
+        .satisfiesExactly(
+            create -> {
+              assertThat(create.method()).isEqualTo("POST");
+              assertThat(create.path()).isEqualTo("/v1/payment_intents");
+              assertThat(create.idempotencyKey()).isEqualTo("log");
+              assertThat(create.metadata()).containsEntry("account_id", "acct_1");
+              assertThat(create.receivedAt()).isBetween(before, before.plusMillis(250));
+            },
+            retrieve -> {
+              assertThat(retrieve.method()).isEqualTo("GET");
+              assertThat(retrieve.path()).isEqualTo("/v1/payment_intents/" + pi.getId());
+              assertThat(retrieve.metadata()).isEmpty();
+            });
+  }
+
+  @Test
+  void requestsOverTheRateLimitGet429AndAreCounted() throws Exception {
+    String customer = emulator.createCustomer("a@example.com");
+    emulator.faults().rateLimit(2);
+    int refused = 0;
+    for (int i = 0; i < 7; i++) {
+      try {
+        stripe.v1().paymentIntents().create(charge(customer, "pm_card_visa", 2500), key("r" + i));
+      } catch (RateLimitException e) {
+        refused++;
+      }
+    }
+
+    // Seven requests within two seconds: some one-second window saw more than two.
+    assertThat(refused).isPositive();
+    assertThat(emulator.rateLimitedRequests()).isEqualTo(refused);
+    assertThat(emulator.charges()).hasSize(7 - refused);
+    assertThat(emulator.requests()).hasSize(7);
   }
 
   @Test

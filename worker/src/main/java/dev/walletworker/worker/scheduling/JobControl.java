@@ -20,6 +20,8 @@ import org.quartz.TriggerKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Everything done to the job schedules through Quartz's JDBC store, so it holds for the whole
@@ -39,14 +41,24 @@ public final class JobControl {
   private final Scheduler scheduler;
   private final WalletJobs jobs;
   private final JdbcClient jdbc;
+  private final TransactionTemplate transactions;
 
   private final TimeZone zone;
 
-  JobControl(Scheduler scheduler, WalletJobs jobs, DataSource dataSource, java.time.ZoneId zone) {
+  /**
+   * @param transactionManager the one of {@code dataSource}, which the scheduler's store uses
+   */
+  JobControl(
+      Scheduler scheduler,
+      WalletJobs jobs,
+      DataSource dataSource,
+      PlatformTransactionManager transactionManager,
+      java.time.ZoneId zone) {
     this.zone = TimeZone.getTimeZone(zone);
     this.scheduler = scheduler;
     this.jobs = jobs;
     this.jdbc = JdbcClient.create(dataSource);
+    this.transactions = new TransactionTemplate(transactionManager);
   }
 
   public WalletJobs jobs() {
@@ -59,7 +71,11 @@ public final class JobControl {
    */
   void registerSchedules() throws SchedulerException {
     for (WalletJobs.WalletJob job : jobs.all()) {
-      register(job);
+      inStoreTransaction(
+          () -> {
+            register(job);
+            return null;
+          });
     }
   }
 
@@ -69,9 +85,13 @@ public final class JobControl {
    */
   public void registerSchedulesIfMissing() throws SchedulerException {
     for (WalletJobs.WalletJob job : jobs.all()) {
-      if (!scheduler.checkExists(jobKey(job.name()))) {
-        register(job);
-      }
+      inStoreTransaction(
+          () -> {
+            if (!scheduler.checkExists(jobKey(job.name()))) {
+              register(job);
+            }
+            return null;
+          });
     }
   }
 
@@ -126,7 +146,11 @@ public final class JobControl {
     JobDataMap data = new JobDataMap();
     data.put(LaunchBatchJob.TRIGGER, trigger);
     data.put(LaunchBatchJob.REQUEST_ID, requestId);
-    scheduler.triggerJob(jobKey(name), data);
+    inStoreTransaction(
+        () -> {
+          scheduler.triggerJob(jobKey(name), data);
+          return null;
+        });
     jdbc.sql("SELECT pg_notify(?, ?)").params(CHANNEL, POKE).query().singleRow();
     log.info("job queued job={} trigger={} request={}", name, trigger, requestId);
     return requestId;
@@ -144,35 +168,46 @@ public final class JobControl {
     if (isPaused(name)) {
       return false;
     }
-    for (Trigger trigger : scheduler.getTriggersOfJob(key)) {
-      if (trigger.getKey().getName().startsWith("wakeup.")) {
-        Trigger.TriggerState state = scheduler.getTriggerState(trigger.getKey());
-        if (state == Trigger.TriggerState.NORMAL || state == Trigger.TriggerState.BLOCKED) {
-          return false;
-        }
-      }
-    }
-    JobDataMap data = new JobDataMap();
-    data.put(LaunchBatchJob.TRIGGER, "wakeup");
-    scheduler.scheduleJob(
-        TriggerBuilder.newTrigger()
-            .withIdentity("wakeup." + UUID.randomUUID(), GROUP)
-            .forJob(key)
-            .usingJobData(data)
-            .startNow()
-            .build());
-    return true;
+    return inStoreTransaction(
+        () -> {
+          for (Trigger trigger : scheduler.getTriggersOfJob(key)) {
+            if (trigger.getKey().getName().startsWith("wakeup.")) {
+              Trigger.TriggerState state = scheduler.getTriggerState(trigger.getKey());
+              if (state == Trigger.TriggerState.NORMAL || state == Trigger.TriggerState.BLOCKED) {
+                return false;
+              }
+            }
+          }
+          JobDataMap data = new JobDataMap();
+          data.put(LaunchBatchJob.TRIGGER, "wakeup");
+          scheduler.scheduleJob(
+              TriggerBuilder.newTrigger()
+                  .withIdentity("wakeup." + UUID.randomUUID(), GROUP)
+                  .forJob(key)
+                  .usingJobData(data)
+                  .startNow()
+                  .build());
+          return true;
+        });
   }
 
   public void pause(String name) throws SchedulerException {
     jobs.get(name);
-    scheduler.pauseJob(jobKey(name));
+    inStoreTransaction(
+        () -> {
+          scheduler.pauseJob(jobKey(name));
+          return null;
+        });
     log.info("job paused job={}", name);
   }
 
   public void resume(String name) throws SchedulerException {
     jobs.get(name);
-    scheduler.resumeJob(jobKey(name));
+    inStoreTransaction(
+        () -> {
+          scheduler.resumeJob(jobKey(name));
+          return null;
+        });
     log.info("job resumed job={}", name);
   }
 
@@ -202,6 +237,42 @@ public final class JobControl {
         .params(SchedulerConfiguration.SCHEDULER_NAME, now)
         .query(String.class)
         .list();
+  }
+
+  /** A change to the scheduler's store. */
+  private interface StoreChange<T> {
+    T apply() throws SchedulerException;
+  }
+
+  /**
+   * Runs {@code change} in one transaction. The store (Spring's LocalDataSourceJobStore) takes
+   * Quartz's row lock in the caller's transaction; outside one every statement commits on its own
+   * and the lock is gone at once. Then a trigger stored while a run of its job is finishing is
+   * stored BLOCKED after the finishing run has unblocked the job's triggers, and stays BLOCKED: its
+   * job never runs again on a wake-up, only at its cron ticks.
+   */
+  private <T> T inStoreTransaction(StoreChange<T> change) throws SchedulerException {
+    try {
+      return transactions.execute(
+          status -> {
+            try {
+              return change.apply();
+            } catch (SchedulerException e) {
+              throw new StoreChangeFailed(e);
+            }
+          });
+    } catch (StoreChangeFailed failed) {
+      throw failed.cause;
+    }
+  }
+
+  private static final class StoreChangeFailed extends RuntimeException {
+    final SchedulerException cause;
+
+    StoreChangeFailed(SchedulerException cause) {
+      super(cause);
+      this.cause = cause;
+    }
   }
 
   static JobKey jobKey(String name) {

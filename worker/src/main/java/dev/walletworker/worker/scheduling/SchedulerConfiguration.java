@@ -106,7 +106,8 @@ public class SchedulerConfiguration {
       org.quartz.Scheduler scheduler,
       WalletJobs jobs,
       DataSource dataSource,
+      PlatformTransactionManager transactionManager,
       WorkerProperties properties) {
-    return new JobControl(scheduler, jobs, dataSource, properties.timeZone());
+    return new JobControl(scheduler, jobs, dataSource, transactionManager, properties.timeZone());
   }
 }

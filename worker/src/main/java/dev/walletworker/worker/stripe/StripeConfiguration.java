@@ -26,7 +26,8 @@ public class StripeConfiguration {
         stripe.apiBase(),
         stripe.connectTimeout(),
         stripe.readTimeout(),
-        stripe.networkRetries());
+        stripe.networkRetries(),
+        stripe.maxRequestsPerSecond());
   }
 
   @Bean

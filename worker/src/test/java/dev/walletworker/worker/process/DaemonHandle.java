@@ -21,6 +21,11 @@ public final class DaemonHandle implements AutoCloseable {
     return daemon.log();
   }
 
+  /** The daemon's Prometheus metrics, as text. */
+  public String metrics() throws java.io.IOException, InterruptedException {
+    return daemon.get("/actuator/prometheus");
+  }
+
   @Override
   public void close() throws InterruptedException {
     daemon.close();
