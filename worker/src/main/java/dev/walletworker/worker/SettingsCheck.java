@@ -58,6 +58,11 @@ final class SettingsCheck {
     if (stripe != null) {
       atLeast(
           stripe.networkRetries(), 0, "STRIPE_NETWORK_RETRIES", "wallet.stripe.network-retries");
+      atLeast(
+          stripe.maxRequestsPerSecond(),
+          0,
+          "STRIPE_MAX_REQUESTS_PER_SECOND",
+          "wallet.stripe.max-requests-per-second");
       positive(stripe.connectTimeout(), "STRIPE_CONNECT_TIMEOUT", "wallet.stripe.connect-timeout");
       positive(stripe.readTimeout(), "STRIPE_READ_TIMEOUT", "wallet.stripe.read-timeout");
       positive(

@@ -446,6 +446,7 @@ class BadInputIntegrationTest {
         config("wallet.mail.username: billing", "SMTP_PASSWORD (wallet.mail.password) is missing"),
         config("wallet.stripe.api-key: pk_live_123", "must be a secret or restricted key"),
         config("wallet.topup.concurrency: 0", "AUTO_TOPUP_CONCURRENCY"),
+        config("wallet.stripe.max-requests-per-second: -1", "STRIPE_MAX_REQUESTS_PER_SECOND"),
         config("wallet.topup.daily-cap: -1", "AUTO_TOPUP_DAILY_CAP"),
         config("wallet.topup.cooldown: -1h", "AUTO_TOPUP_COOLDOWN"),
         config("wallet.topup.give-up-after: 48h", "under 24h"),
