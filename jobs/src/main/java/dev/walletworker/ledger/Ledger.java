@@ -49,46 +49,71 @@ public final class Ledger {
   /**
    * Debits API usage. Refused, changing nothing, when the amount is not positive, the account is
    * unknown or blocked, or the balance would go below zero.
+   *
+   * <p>The whole debit is the database function {@code debit_usage} (migration V9), called in one
+   * statement: the lock, the checks and the write in one round trip, as debits/s is bounded by
+   * them. It joins the caller's transaction if there is one.
    */
   public Posting debitUsage(
       String accountId, BigDecimal amount, String description, String requestId) {
     BigDecimal debit = Amounts.requirePositive(amount, "amount");
     String text = describe(description, "API usage");
     String reference = Texts.clean(requestId, "request_id", MAX_REFERENCE, false);
-    return db.inTransaction(
-        () -> {
-          BigDecimal balance = lockWallet(accountId);
-          AfterLock found = readAfterLock(accountId, reference);
-          if (found.first() != null) {
-            return replayed(found.first(), reference, TransactionType.USAGE, debit.negate());
-          }
-          if (found.blockedReason() != null) {
-            throw new WalletException(
-                ErrorType.ACCOUNT_BLOCKED,
-                "Account "
-                    + accountId
-                    + " is blocked ("
-                    + found.blockedReason()
-                    + "): usage is not allowed",
-                null);
-          }
-          BigDecimal after = balance.subtract(debit);
-          if (after.signum() < 0) {
-            throw new WalletException(
-                ErrorType.INSUFFICIENT_FUNDS,
-                "Insufficient funds: balance is "
-                    + Amounts.format(balance)
-                    + ", the charge is "
-                    + Amounts.format(debit),
-                "amount");
-          }
-          WalletTransaction row =
-              append(
-                  accountId, TransactionType.USAGE, debit.negate(), after, text, reference, null);
-          log.debug("usage debited account={} txn={} amount={}", accountId, row.id(), debit);
-          return new Posting(row, null, false);
-        });
+    // PostgreSQL keeps microseconds: truncate so the returned row equals the stored one.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    // The month that month-to-date spend counts: the calendar month in the clock's zone.
+    java.sql.Date month =
+        java.sql.Date.valueOf(java.time.YearMonth.from(now.atZone(clock.getZone())).atDay(1));
+    DebitOutcome result =
+        db.jdbc()
+            .sql("SELECT * FROM debit_usage(?, ?, ?, ?, ?, ?, ?)")
+            .params(
+                accountId,
+                debit,
+                text,
+                reference,
+                Ids.newTransactionId(),
+                Timestamp.from(now),
+                month)
+            .query(
+                (rs, row) ->
+                    new DebitOutcome(
+                        rs.getString("outcome"),
+                        rs.getString("blocked_reason"),
+                        rs.getBigDecimal("balance"),
+                        rs.getString("id") == null ? null : map(rs, row)))
+            .single();
+    return switch (result.outcome()) {
+      case "posted" -> {
+        log.debug("usage debited account={} txn={} amount={}", accountId, result.row().id(), debit);
+        yield new Posting(result.row(), null, false);
+      }
+      case "replay" -> replayed(result.row(), reference, TransactionType.USAGE, debit.negate());
+      case "account_not_found" -> throw notFound(accountId);
+      case "account_blocked" ->
+          throw new WalletException(
+              ErrorType.ACCOUNT_BLOCKED,
+              "Account "
+                  + accountId
+                  + " is blocked ("
+                  + result.blockedReason()
+                  + "): usage is not allowed",
+              null);
+      case "insufficient_funds" ->
+          throw new WalletException(
+              ErrorType.INSUFFICIENT_FUNDS,
+              "Insufficient funds: balance is "
+                  + Amounts.format(result.balance())
+                  + ", the charge is "
+                  + Amounts.format(debit),
+              "amount");
+      default -> throw new IllegalStateException("debit_usage returned " + result.outcome());
+    };
   }
+
+  /** What {@code debit_usage} returns: its outcome, what a refusal is worded with, the row. */
+  private record DebitOutcome(
+      String outcome, String blockedReason, BigDecimal balance, WalletTransaction row) {}
 
   /**
    * Credits the wallet. A {@code topup} goes through {@link BonusTiers}: its amount must be a
@@ -199,31 +224,6 @@ public final class Ledger {
         .orElseThrow(() -> notFound(accountId));
   }
 
-  /** What a debit reads once it holds the wallet lock: a first posting to replay, a block. */
-  private record AfterLock(WalletTransaction first, String blockedReason) {}
-
-  /*
-   * One statement, run after the wallet lock is held: a block commits while holding that lock too,
-   * so a debit that waited for it sees the new status (a joined FOR UPDATE would not: its snapshot
-   * predates the wait), and a posting committed with the same reference by a call that held the
-   * lock first is seen and replayed. One round trip instead of two: debits/s is bounded by them.
-   */
-  private AfterLock readAfterLock(String accountId, String reference) {
-    return db.jdbc()
-        .sql(
-            "SELECT (SELECT blocked_reason FROM accounts WHERE id = ? AND status = 'blocked')"
-                + " AS blocked_reason, t.*"
-                + " FROM (SELECT 1) one LEFT JOIN wallet_transactions t"
-                + " ON t.account_id = ? AND t.reference = ?")
-        .params(accountId, accountId, reference)
-        .query(
-            (rs, row) ->
-                new AfterLock(
-                    rs.getString("id") == null ? null : map(rs, row),
-                    rs.getString("blocked_reason")))
-        .single();
-  }
-
   private void requireAccount(String accountId) {
     boolean exists =
         db.jdbc()
@@ -299,23 +299,7 @@ public final class Ledger {
             relatedId,
             now);
     Timestamp at = Timestamp.from(now);
-    String update;
-    List<Object> params = new ArrayList<>();
-    if (type == TransactionType.USAGE) {
-      // Month-to-date spend, kept with the balance so that budget checks never re-sum the ledger.
-      // The month is the calendar month in the clock's zone (UTC unless configured).
-      java.sql.Date month =
-          java.sql.Date.valueOf(java.time.YearMonth.from(now.atZone(clock.getZone())).atDay(1));
-      update =
-          "UPDATE wallets SET balance = ?, updated_at = ?,"
-              + " spend_month_to_date = CASE WHEN spend_month = ? THEN spend_month_to_date + ? ELSE ? END,"
-              + " spend_month = ? WHERE account_id = ?";
-      params.addAll(
-          List.of(balanceAfter, at, month, amount.negate(), amount.negate(), month, accountId));
-    } else {
-      update = "UPDATE wallets SET balance = ?, updated_at = ? WHERE account_id = ?";
-      params.addAll(List.of(balanceAfter, at, accountId));
-    }
+    List<Object> params = new ArrayList<>(List.of(balanceAfter, at, accountId));
     params.addAll(
         Arrays.asList(
             row.id(),
@@ -330,9 +314,8 @@ public final class Ledger {
     // The balance and its ledger row in one statement: one round trip, and both or neither.
     db.jdbc()
         .sql(
-            "WITH wallet AS ("
-                + update
-                + ") INSERT INTO wallet_transactions (id, account_id, type, amount, balance_after,"
+            "WITH wallet AS (UPDATE wallets SET balance = ?, updated_at = ? WHERE account_id = ?)"
+                + " INSERT INTO wallet_transactions (id, account_id, type, amount, balance_after,"
                 + " description, reference, related_txn_id, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(params)

@@ -37,8 +37,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * on the same PostgreSQL server, in a database of its own. Both sides talk to the server over TCP.
  * The two alternate in rounds, so that the load of a shared machine falls on both alike.
  *
- * <p>For the reason behind the ratio, two more figures: the ledger's own statements run by pgbench
- * (the server's side of a debit, no JVM), and the anchor with prepared statements, as JDBC uses.
+ * <p>For the reason behind the ratio, two more figures: the ledger's own statement (its {@code
+ * debit_usage} call) run by pgbench (the server's side of a debit, no JVM), and the anchor with
+ * prepared statements, as JDBC uses.
  */
 class DebitThroughputBenchmark {
 
@@ -101,9 +102,9 @@ class DebitThroughputBenchmark {
                   + "  then %d s each:%n"
                   + "    Ledger.debitUsage without a request id:          %,6.0f debits/s"
                   + " (ratio %.2f)%n"
-                  + "    the ledger's statements run by pgbench (-M prepared, no JVM): %,6.0f TPS%n"
+                  + "    the ledger's debit_usage call by pgbench (-M prepared, no JVM): %,6.0f TPS%n"
                   + "    pgbench -N -M prepared:                          %,6.0f TPS"
-                  + " (ledger statements / it: %.2f)%n",
+                  + " (ledger call / it: %.2f)%n",
               CLIENTS,
               WALLETS,
               ROUNDS,
@@ -235,7 +236,7 @@ class DebitThroughputBenchmark {
               ANCHOR_DB));
     }
 
-    /** Ledger.debitUsage's statements as a script, on this benchmark's wallets; returns TPS. */
+    /** Ledger.debitUsage's statement as a script, on this benchmark's wallets; returns TPS. */
     double ledgerScript(int seconds) throws Exception {
       Path script = Files.createTempFile("debit-usage", ".pgbench");
       try (InputStream in =
