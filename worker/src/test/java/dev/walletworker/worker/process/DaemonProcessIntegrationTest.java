@@ -139,40 +139,37 @@ class DaemonProcessIntegrationTest {
     }
   }
 
+  /**
+   * A first deployment: three daemons started at the same moment on a schema no daemon has used
+   * register the same jobs at once; all three must join (sharing the work is
+   * ClusterProcessIntegrationTest's).
+   */
   @Test
-  void twoDaemonsShareTheWorkAndNoItemIsDoneTwice() throws Exception {
-    // Wake-ups reach every daemon; whichever queues the run first takes it.
-    Map<String, String> wakeUpsOnly = Map.of("LOW_BALANCE_ALERTS_CRON", NEVER);
-    List<String> wallets = new java.util.ArrayList<>();
-    for (int i = 0; i < 2000; i++) {
-      wallets.add(wallet("10.00", "5.00"));
-    }
-    try (DaemonProcess a = DaemonProcess.start("share-a", db, wakeUpsOnly);
-        DaemonProcess b = DaemonProcess.start("share-b", db, wakeUpsOnly)) {
-      int crossed = 0;
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while ((crossed < 500 || distinctRunners() < 2)
-          && crossed < wallets.size()
-          && System.nanoTime() < deadline) {
-        List<String> wave = wallets.subList(crossed, crossed + 25);
-        db.jdbc()
-            .sql("UPDATE wallets SET balance = 1 WHERE account_id IN (:ids)")
-            .param("ids", wave)
-            .update();
-        crossed += wave.size();
-        Thread.sleep(150);
+  void threeDaemonsStartingAtTheSameMomentOnANewSchemaAllJoin() throws Exception {
+    assertThat(db.jdbc().sql("SELECT count(*) FROM qrtz_job_details").query(Long.class).single())
+        .isZero();
+    DaemonProcess.Target target =
+        new DaemonProcess.Target(db.jdbcUrl(), db.username(), db.password());
+    List<DaemonProcess> daemons = new java.util.ArrayList<>();
+    try {
+      for (String name : List.of("together-a", "together-b", "together-c")) {
+        daemons.add(DaemonProcess.launch(name, target, Map.of(), DaemonProcess.freePort()));
       }
-      int expected = crossed;
-      await(() -> outbox() == expected, Duration.ofSeconds(30), a);
-
-      assertThat(distinctRunners()).as("runs by both daemons").isEqualTo(2);
-      assertThat(writtenInAllRuns()).isEqualTo(expected);
+      for (DaemonProcess daemon : daemons) {
+        daemon.awaitReady(Duration.ofSeconds(120));
+      }
       assertThat(
-              db.jdbc()
-                  .sql("SELECT count(DISTINCT account_id) FROM mail_outbox")
-                  .query(Long.class)
-                  .single())
-          .isEqualTo(expected);
+              db.jdbc().sql("SELECT count(*) FROM qrtz_scheduler_state").query(Long.class).single())
+          .isEqualTo(3);
+      assertThat(db.jdbc().sql("SELECT count(*) FROM qrtz_job_details").query(Long.class).single())
+          .isEqualTo(5);
+      for (DaemonProcess daemon : daemons) {
+        assertThat(daemon.log()).doesNotContain("duplicate key");
+      }
+    } finally {
+      for (DaemonProcess daemon : daemons) {
+        daemon.close();
+      }
     }
   }
 
@@ -257,17 +254,6 @@ class DaemonProcessIntegrationTest {
     return db.jdbc()
         .sql(
             "SELECT coalesce(sum(write_count), 0) FROM batch_step_execution WHERE step_name = 'claim-and-queue-alerts'")
-        .query(Long.class)
-        .single();
-  }
-
-  private long distinctRunners() {
-    return db.jdbc()
-        .sql(
-            "SELECT count(DISTINCT parameter_value) FROM batch_job_execution_params p"
-                + " JOIN batch_step_execution s ON s.job_execution_id = p.job_execution_id"
-                + " WHERE p.parameter_name = 'runner' AND s.write_count > 0"
-                + " AND s.step_name = 'claim-and-queue-alerts'")
         .query(Long.class)
         .single();
   }
