@@ -520,13 +520,7 @@ class BadInputIntegrationTest {
 
     @Override
     public String toString() {
-      String shown =
-          body == null
-              ? ""
-              : " "
-                  + (body.length() > 80
-                      ? body.substring(0, 60) + "… (" + body.length() + " bytes)"
-                      : body);
+      String shown = body == null ? "" : " " + shorten(body, 80, 60, "bytes");
       return method
           + " "
           + path
@@ -557,10 +551,7 @@ class BadInputIntegrationTest {
       String shown =
           authorization == null
               ? "no Authorization header"
-              : "Authorization: "
-                  + (authorization.length() > 60
-                      ? authorization.substring(0, 40) + "… (" + authorization.length() + " chars)"
-                      : authorization);
+              : "Authorization: " + shorten(authorization, 60, 40, "chars");
       return "GET /v1/wallet/balance with " + shown;
     }
   }
@@ -679,8 +670,7 @@ class BadInputIntegrationTest {
           + String.join(
               " ",
               args.stream()
-                  .map(
-                      a -> a.length() > 40 ? a.substring(0, 20) + "…(" + a.length() + " chars)" : a)
+                  .map(a -> shorten(a, 40, 20, "chars"))
                   .map(a -> a.contains(" ") || a.isEmpty() || a.contains("'") ? "\"" + a + "\"" : a)
                   .toList());
     }
@@ -725,6 +715,13 @@ class BadInputIntegrationTest {
             all);
     return new Output(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** {@code text}, or its first {@code keep} characters and its length when over {@code max}. */
+  private static String shorten(String text, int max, int keep, String unit) {
+    return text.length() > max
+        ? text.substring(0, keep) + "… (" + text.length() + " " + unit + ")"
+        : text;
   }
 
   private static String cell(String text) {
