@@ -164,6 +164,11 @@ public final class JobControl {
    * @return whether a run was queued
    */
   boolean queueWakeUp(String name) throws SchedulerException {
+    return queueWakeUp(name, null);
+  }
+
+  /** A wake-up that fires at {@code start} (null: now), coalescing like {@link #queueWakeUp}. */
+  boolean queueWakeUp(String name, java.time.Instant start) throws SchedulerException {
     JobKey key = jobKey(name);
     if (isPaused(name)) {
       return false;
@@ -185,7 +190,7 @@ public final class JobControl {
                   .withIdentity("wakeup." + UUID.randomUUID(), GROUP)
                   .forJob(key)
                   .usingJobData(data)
-                  .startNow()
+                  .startAt(start == null ? new java.util.Date() : java.util.Date.from(start))
                   .build());
           return true;
         });

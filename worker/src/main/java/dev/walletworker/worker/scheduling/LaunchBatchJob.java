@@ -18,10 +18,16 @@ public class LaunchBatchJob implements Job {
   static final String TRIGGER = "trigger";
   static final String REQUEST_ID = "request.id";
 
-  private final JobRunner runner;
+  // A wake-up that finds the job running elsewhere is asked again this much later, so the
+  // crossing that sent it is not left for the next cron tick.
+  private static final java.time.Duration WAKE_UP_AGAIN = java.time.Duration.ofSeconds(2);
 
-  public LaunchBatchJob(JobRunner runner) {
+  private final JobRunner runner;
+  private final JobControl control;
+
+  public LaunchBatchJob(JobRunner runner, JobControl control) {
     this.runner = runner;
+    this.control = control;
   }
 
   @Override
@@ -35,7 +41,13 @@ public class LaunchBatchJob implements Job {
     String job = context.getJobDetail().getKey().getName();
     // The outcome is logged and kept in Batch's history; a failed run is not re-fired in a loop.
     try {
-      runner.run(job, trigger, context.getMergedJobDataMap().getString(REQUEST_ID));
+      JobOutcome outcome =
+          runner.run(job, trigger, context.getMergedJobDataMap().getString(REQUEST_ID));
+      if ("SKIPPED".equals(outcome.status()) && "wakeup".equals(trigger)) {
+        control.queueWakeUp(job, java.time.Instant.now().plus(WAKE_UP_AGAIN));
+      }
+    } catch (org.quartz.SchedulerException e) {
+      log.error("job wake-up could not be queued again job={} error={}", job, e.getMessage());
     } catch (RuntimeException e) {
       log.error("job could not run job={} trigger={} error={}", job, trigger, e.getMessage());
     }

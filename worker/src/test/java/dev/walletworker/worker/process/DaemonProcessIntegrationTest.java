@@ -47,6 +47,38 @@ class DaemonProcessIntegrationTest {
     }
   }
 
+  /**
+   * The job is busy elsewhere (its cluster lock held, as by another daemon's run) when a crossing
+   * wakes this daemon: the wake-up is skipped, but asked again, so the crossing is handled as soon
+   * as the lock is free — not at the next cron tick.
+   */
+  @Test
+  void aWakeUpThatFindsTheJobRunningElsewhereIsAskedAgain() throws Exception {
+    try (DaemonProcess daemon =
+            DaemonProcess.start("wakeup-again", db, Map.of("LOW_BALANCE_ALERTS_CRON", NEVER));
+        java.sql.Connection elsewhere = db.dataSource().getConnection()) {
+      String account = wallet("10.00", "5.00");
+      try (var lock = elsewhere.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
+        lock.setString(1, "wallet-job:" + JOB);
+        lock.execute();
+      }
+
+      db.jdbc().sql("UPDATE wallets SET balance = 4 WHERE account_id = ?").param(account).update();
+      await(
+          () -> daemon.log().contains("job skipped job=" + JOB + " trigger=wakeup"),
+          Duration.ofSeconds(10),
+          daemon);
+      assertThat(outbox()).isZero();
+      try (var unlock = elsewhere.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
+        unlock.setString(1, "wallet-job:" + JOB);
+        unlock.execute();
+      }
+
+      await(() -> outbox() == 1, Duration.ofSeconds(15), daemon);
+      assertThat(runs()).extracting(r -> r.get("trigger")).containsOnly("wakeup");
+    }
+  }
+
   @Test
   void opsTriggerPauseAndResumeThroughTheCli() throws Exception {
     try (DaemonProcess daemon =
