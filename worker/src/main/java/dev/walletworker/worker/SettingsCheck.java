@@ -60,7 +60,7 @@ final class SettingsCheck {
           stripe.networkRetries(), 0, "STRIPE_NETWORK_RETRIES", "wallet.stripe.network-retries");
       atLeast(
           stripe.maxRequestsPerSecond(),
-          0,
+          1,
           "STRIPE_MAX_REQUESTS_PER_SECOND",
           "wallet.stripe.max-requests-per-second");
       positive(stripe.connectTimeout(), "STRIPE_CONNECT_TIMEOUT", "wallet.stripe.connect-timeout");

@@ -48,6 +48,11 @@ public final class CliEnvironment {
     // A CLI command's stdout is its answer; keep the logs on stderr down to warnings.
     args.add("--logging.level.root=WARN");
     args.add("--logging.level.dev.walletworker=WARN");
+    // A command that cannot start says why in its one error line; Spring's own report of the same
+    // failure (a stack trace, a failure analysis) would bury it.
+    args.add("--logging.level.org.springframework.boot.SpringApplication=OFF");
+    args.add("--logging.level.org.springframework.boot.diagnostics=OFF");
+    args.add("--logging.level.org.springframework.context=ERROR");
     if (!migrateOnStart) {
       args.add("--wallet.database.migrate-on-start=false");
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,13 +72,38 @@ class BinWorkerProcessIntegrationTest {
     assertThat(workDir.resolve("var")).doesNotExist();
   }
 
+  @Test
+  void badConfigurationIsOneLineOnStderrAndExitOne() throws Exception {
+    Path config = workDir.resolve("operator.yml");
+    Files.writeString(config, "wallet:\n  topup:\n    concurrency: 0\n");
+
+    Run run =
+        worker(
+            String.valueOf(freePort()),
+            Map.of("SPRING_CONFIG_ADDITIONAL_LOCATION", config.toString()),
+            "jobs",
+            "list");
+
+    assertThat(run.code).isEqualTo(1);
+    assertThat(run.out).isEmpty();
+    assertThat(run.err)
+        .isEqualTo(
+            "error: AUTO_TOPUP_CONCURRENCY (wallet.topup.concurrency) must be at least 1, was 0\n");
+  }
+
   private Run worker(String port, String... args) throws IOException, InterruptedException {
+    return worker(port, Map.of(), args);
+  }
+
+  private Run worker(String port, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(ROOT.resolve("bin/worker").toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     builder.environment().remove("DATABASE_URL");
     builder.environment().put("EMBEDDED_DB_PORT", port);
+    builder.environment().putAll(env);
     Path out = workDir.resolve("stdout.txt");
     Path err = workDir.resolve("stderr.txt");
     builder.redirectOutput(out.toFile()).redirectError(err.toFile());
