@@ -8,20 +8,16 @@ import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.stripe.emulator.StripeEmulator;
 import dev.walletworker.testing.TestDatabase;
-import dev.walletworker.worker.cli.WorkerCommand;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.walletworker.worker.cli.Cli;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -650,8 +646,8 @@ class BadInputIntegrationTest {
     public Answer send(BadInputIntegrationTest test) {
       String[] argv =
           args.stream().map(a -> a.equals("ID") ? test.account : a).toArray(String[]::new);
-      Output plain = cli(Map.of(), argv);
-      Output json =
+      Cli.Result plain = cli(Map.of(), argv);
+      Cli.Result json =
           cli(Map.of(), Stream.concat(Stream.of(argv), Stream.of("--json")).toArray(String[]::new));
       assertThat(plain.out()).as(plain.err()).isEmpty();
       assertThat(plain.err()).startsWith("error: ").hasLineCount(1);
@@ -686,7 +682,7 @@ class BadInputIntegrationTest {
     public Answer send(BadInputIntegrationTest test) throws Exception {
       Path file = Files.createTempFile(configDir, "bad-input", ".yml");
       Files.writeString(file, yaml + "\n");
-      Output output =
+      Cli.Result output =
           cli(Map.of("spring.config.additional-location", "file:" + file), "jobs", "list");
       assertThat(output.err()).startsWith("error: ").hasLineCount(1);
       return new Answer(output.code(), output.err().strip(), output.err());
@@ -698,23 +694,8 @@ class BadInputIntegrationTest {
     }
   }
 
-  record Output(int code, String out, String err) {}
-
-  private static Output cli(Map<String, String> config, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Map<String, String> all = new HashMap<>(config);
-    all.put("wallet.database.url", db.jdbcUrl());
-    all.put("wallet.database.username", db.username());
-    all.put("wallet.database.password", db.password());
-    int code =
-        WorkerCommand.execute(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            all);
-    return new Output(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static Cli.Result cli(Map<String, String> config, String... args) {
+    return new Cli(db).runWith(config, args);
   }
 
   /** {@code text}, or its first {@code keep} characters and its length when over {@code max}. */

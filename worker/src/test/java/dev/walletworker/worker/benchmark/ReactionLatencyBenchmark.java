@@ -6,6 +6,7 @@ import dev.walletworker.stripe.emulator.ReceivedRequest;
 import dev.walletworker.stripe.emulator.StripeEmulator;
 import dev.walletworker.testing.TestDatabase;
 import dev.walletworker.worker.process.DaemonHandle;
+import dev.walletworker.worker.process.Reconciliation;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
@@ -214,33 +215,15 @@ class ReactionLatencyBenchmark {
   /** Every emulator charge credited exactly once: Σ charges = Σ top-up credits, one per account. */
   private String reconcile(StripeEmulator stripe, int expected) {
     List<Charge> charges = stripe.charges();
-    long charged = charges.stream().mapToLong(Charge::amount).sum();
-    BigDecimal credited =
-        db.jdbc()
-            .sql("SELECT coalesce(sum(amount), 0) FROM wallet_transactions WHERE type = 'topup'")
-            .query(BigDecimal.class)
-            .single();
-    List<String> references =
-        db.jdbc()
-            .sql(
-                "SELECT reference FROM wallet_transactions WHERE type = 'topup' ORDER BY reference")
-            .query(String.class)
-            .list();
-    List<String> paymentIntents = charges.stream().map(Charge::paymentIntent).sorted().toList();
     long accountsCharged =
         charges.stream().map(c -> c.metadata().get("account_id")).distinct().count();
-    if (charges.size() != expected
-        || accountsCharged != expected
-        || credited.movePointRight(2).longValueExact() != charged
-        || !references.equals(paymentIntents)) {
+    if (charges.size() != expected || accountsCharged != expected) {
       throw new AssertionError(
           String.format(
-              "not reconciled: %d charges for %d accounts (expected %d), %d cents charged, %s credited",
-              charges.size(), accountsCharged, expected, charged, credited));
+              "%d charges for %d accounts, expected one for each of %d",
+              charges.size(), accountsCharged, expected));
     }
-    return String.format(
-        "reconciled: %d charges, one per account, $%s charged = $%s credited",
-        charges.size(), BigDecimal.valueOf(charged).movePointLeft(2), credited.setScale(2));
+    return Reconciliation.reconciled(stripe, db.jdbc()) + ", one per account";
   }
 
   private void awaitSucceeded(int count, Duration timeout, DaemonHandle daemon)

@@ -1,13 +1,12 @@
 package dev.walletworker.worker.benchmark;
 
-import dev.walletworker.stripe.emulator.Charge;
 import dev.walletworker.stripe.emulator.ReceivedRequest;
 import dev.walletworker.stripe.emulator.StripeEmulator;
 import dev.walletworker.testing.TestDatabase;
 import dev.walletworker.worker.process.DaemonHandle;
+import dev.walletworker.worker.process.Reconciliation;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,7 +125,7 @@ class TopUpThroughputBenchmark {
               pool.max("hikaricp_connections_max"),
               pool.max("hikaricp_connections_active"),
               pool.max("hikaricp_connections_pending"),
-              reconcile(stripe),
+              Reconciliation.reconciled(stripe, db.jdbc()),
               Runtime.getRuntime().availableProcessors(),
               loadBefore,
               loadAverage());
@@ -241,39 +240,6 @@ class TopUpThroughputBenchmark {
       }
       Thread.sleep(250);
     }
-  }
-
-  /** Every emulator charge credited exactly once: Σ charges = Σ top-up credits. */
-  private String reconcile(StripeEmulator stripe) {
-    List<Charge> charges = stripe.charges();
-    long cents = charges.stream().mapToLong(Charge::amount).sum();
-    BigDecimal credited =
-        db.jdbc()
-            .sql("SELECT coalesce(sum(amount), 0) FROM wallet_transactions WHERE type = 'topup'")
-            .query(BigDecimal.class)
-            .single();
-    List<String> references =
-        db.jdbc()
-            .sql(
-                "SELECT reference FROM wallet_transactions WHERE type = 'topup' ORDER BY reference")
-            .query(String.class)
-            .list();
-    if (credited.movePointRight(2).longValueExact() != cents
-        || !references.equals(charges.stream().map(Charge::paymentIntent).sorted().toList())) {
-      throw new AssertionError(
-          "not reconciled: "
-              + charges.size()
-              + " charges of "
-              + cents
-              + " cents, "
-              + credited
-              + " credited in "
-              + references.size()
-              + " top-ups");
-    }
-    return String.format(
-        "reconciled: %d charges, $%s charged = $%s credited",
-        charges.size(), BigDecimal.valueOf(cents).movePointLeft(2), credited.setScale(2));
   }
 
   private static long count(String sql) {

@@ -11,7 +11,7 @@ import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Runs {@code bin/worker} command lines in this JVM against the test database. */
-final class Cli {
+public final class Cli {
 
   private static final JsonMapper JSON =
       JsonMapper.builder()
@@ -23,16 +23,16 @@ final class Cli {
 
   private final TestDatabase db;
 
-  Cli(TestDatabase db) {
+  public Cli(TestDatabase db) {
     this.db = db;
   }
 
-  Result run(String... args) {
+  public Result run(String... args) {
     return runWith(Map.of(), args);
   }
 
   /** With extra configuration, as an operator's environment would give it. */
-  Result runWith(Map<String, String> config, String... args) {
+  public Result runWith(Map<String, String> config, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
@@ -62,7 +62,7 @@ final class Cli {
     return result.json();
   }
 
-  record Result(int code, String out, String err) {
+  public record Result(int code, String out, String err) {
     /** stdout parsed as exactly one JSON document (trailing content fails). */
     JsonNode json() {
       return JSON.readTree(out);

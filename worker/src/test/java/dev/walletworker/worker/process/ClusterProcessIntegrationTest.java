@@ -9,9 +9,7 @@ import dev.walletworker.ledger.Ledger;
 import dev.walletworker.stripe.emulator.Charge;
 import dev.walletworker.stripe.emulator.StripeEmulator;
 import dev.walletworker.testing.TestDatabase;
-import dev.walletworker.worker.cli.WorkerCommand;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.walletworker.worker.cli.Cli;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -458,19 +456,11 @@ class ClusterProcessIntegrationTest {
   }
 
   private static String cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        WorkerCommand.execute(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            Map.of(
-                "wallet.database.url", db.jdbcUrl(),
-                "wallet.database.username", db.username(),
-                "wallet.database.password", db.password()));
-    assertThat(code).as("bin/worker %s: %s", String.join(" ", args), err).isZero();
-    return out.toString(StandardCharsets.UTF_8);
+    Cli.Result result = new Cli(db).run(args);
+    assertThat(result.code())
+        .as("bin/worker %s: %s", String.join(" ", args), result.err())
+        .isZero();
+    return result.out();
   }
 
   private void writeFigures(String section) throws java.io.IOException {

@@ -3,10 +3,7 @@ package dev.walletworker.worker.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walletworker.testing.TestDatabase;
-import dev.walletworker.worker.cli.WorkerCommand;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.walletworker.worker.cli.Cli;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -291,19 +288,11 @@ class DaemonProcessIntegrationTest {
   }
 
   private String cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        WorkerCommand.execute(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            Map.of(
-                "wallet.database.url", db.jdbcUrl(),
-                "wallet.database.username", db.username(),
-                "wallet.database.password", db.password()));
-    assertThat(code).as("bin/worker %s: %s", String.join(" ", args), err).isZero();
-    return out.toString(StandardCharsets.UTF_8);
+    Cli.Result result = new Cli(db).run(args);
+    assertThat(result.code())
+        .as("bin/worker %s: %s", String.join(" ", args), result.err())
+        .isZero();
+    return result.out();
   }
 
   private static void await(BooleanSupplier condition, Duration timeout, DaemonProcess daemon)

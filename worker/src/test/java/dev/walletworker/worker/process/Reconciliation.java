@@ -22,7 +22,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * What the process tests check once the daemons are done: the emulator's charges against the
  * ledger's credits and the attempts, and the mail server's deliveries against the outbox.
  */
-final class Reconciliation {
+public final class Reconciliation {
 
   private Reconciliation() {}
 
@@ -62,6 +62,19 @@ final class Reconciliation {
             .isEqualTo(charge.metadata().get("account_id"));
       }
     }
+  }
+
+  /**
+   * {@link #assertReconciled} for code outside this package (benchmarks); returns the line they
+   * print.
+   */
+  public static String reconciled(StripeEmulator stripe, JdbcClient jdbc) {
+    assertReconciled(stripe, jdbc);
+    long cents = stripe.charges().stream().mapToLong(Charge::amount).sum();
+    BigDecimal amount = BigDecimal.valueOf(cents).movePointLeft(2);
+    return String.format(
+        "reconciled: %d charges, $%s charged = $%s credited",
+        stripe.charges().size(), amount, amount);
   }
 
   /**
