@@ -58,10 +58,10 @@ public final class StripePayments {
   /**
    * The one client, built from configuration: explicit timeouts, stripe-java's own retries (with
    * the same idempotency key) limited to {@code networkRetries}, and at most {@code
-   * maxRequestsPerSecond} requests a second from this process. A 429 is asked again, up to {@code
-   * networkRetries} times, after holding every request back for a moment: Stripe executed nothing,
-   * and the request carries the same idempotency key. A blank key gives an unconfigured instance
-   * that sends nothing.
+   * maxRequestsPerSecond} requests a second from this process (0: no limit of its own). A 429 is
+   * asked again, up to {@code networkRetries} times, after holding every request back for a moment:
+   * Stripe executed nothing, and the request carries the same idempotency key. A blank key gives an
+   * unconfigured instance that sends nothing.
    */
   public static StripePayments create(
       String apiKey,
@@ -70,12 +70,6 @@ public final class StripePayments {
       Duration readTimeout,
       int networkRetries,
       int maxRequestsPerSecond) {
-    if (maxRequestsPerSecond < 1) {
-      throw new IllegalArgumentException(
-          "wallet.stripe.max-requests-per-second (STRIPE_MAX_REQUESTS_PER_SECOND) must be at least"
-              + " 1, got "
-              + maxRequestsPerSecond);
-    }
     boolean configured = apiKey != null && !apiKey.isBlank();
     StripeClient client =
         StripeClient.builder()

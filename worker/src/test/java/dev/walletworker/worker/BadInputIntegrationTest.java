@@ -28,7 +28,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -61,24 +60,16 @@ class BadInputIntegrationTest {
   @BeforeAll
   static void start() {
     stripe = StripeEmulator.start(0);
-    app = daemon("--wallet.stripe.webhook-secret=" + SECRET);
-    base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+    app = daemon(SECRET);
+    base = ApiNode.base(app);
   }
 
-  private static ConfigurableApplicationContext daemon(String... more) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--server.port=0",
-                "--management.server.port=0",
-                "--wallet.scheduler.enabled=false",
-                "--wallet.database.url=" + db.jdbcUrl(),
-                "--wallet.database.username=" + db.username(),
-                "--wallet.database.password=" + db.password(),
-                "--wallet.stripe.api-key=sk_test_bad_input",
-                "--wallet.stripe.api-base=" + stripe.apiBase()));
-    args.addAll(List.of(more));
-    return new SpringApplication(DaemonApplication.class).run(args.toArray(String[]::new));
+  private static ConfigurableApplicationContext daemon(String webhookSecret) {
+    return ApiNode.start(
+        db,
+        "--wallet.stripe.api-key=sk_test_bad_input",
+        "--wallet.stripe.api-base=" + stripe.apiBase(),
+        "--wallet.stripe.webhook-secret=" + webhookSecret);
   }
 
   @AfterAll
@@ -631,9 +622,9 @@ class BadInputIntegrationTest {
 
   private static synchronized String withoutWebhookSecret() {
     if (appWithoutSecret == null) {
-      appWithoutSecret = daemon("--wallet.stripe.webhook-secret=");
+      appWithoutSecret = daemon("");
     }
-    return "http://127.0.0.1:" + appWithoutSecret.getEnvironment().getProperty("local.server.port");
+    return ApiNode.base(appWithoutSecret);
   }
 
   record CliCase(String type, List<String> args) implements Input {

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -43,15 +42,7 @@ class SecurityIntegrationTest {
   @BeforeAll
   static void start() {
     // The management address is left to config/application.yml: its default is what is tested.
-    app =
-        new SpringApplication(DaemonApplication.class)
-            .run(
-                "--server.port=0",
-                "--management.server.port=0",
-                "--wallet.scheduler.enabled=false",
-                "--wallet.database.url=" + db.jdbcUrl(),
-                "--wallet.database.username=" + db.username(),
-                "--wallet.database.password=" + db.password());
+    app = ApiNode.start(db);
     apiPort = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
     managementPort = Integer.parseInt(app.getEnvironment().getProperty("local.management.port"));
   }

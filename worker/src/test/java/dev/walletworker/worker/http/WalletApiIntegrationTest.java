@@ -8,7 +8,7 @@ import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.stripe.emulator.StripeEmulator;
 import dev.walletworker.testing.TestDatabase;
-import dev.walletworker.worker.DaemonApplication;
+import dev.walletworker.worker.ApiNode;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** The wallet API over real HTTP, served by the daemon's application (jobs not started). */
@@ -44,18 +43,12 @@ class WalletApiIntegrationTest {
   static void start() {
     stripe = StripeEmulator.start(0);
     app =
-        new SpringApplication(DaemonApplication.class)
-            .run(
-                "--server.port=0",
-                "--management.server.port=0",
-                "--wallet.scheduler.enabled=false",
-                "--wallet.database.url=" + db.jdbcUrl(),
-                "--wallet.database.username=" + db.username(),
-                "--wallet.database.password=" + db.password(),
-                "--wallet.stripe.api-key=sk_test_api",
-                "--wallet.stripe.api-base=" + stripe.apiBase(),
-                "--wallet.stripe.webhook-secret=whsec_api_test");
-    base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+        ApiNode.start(
+            db,
+            "--wallet.stripe.api-key=sk_test_api",
+            "--wallet.stripe.api-base=" + stripe.apiBase(),
+            "--wallet.stripe.webhook-secret=whsec_api_test");
+    base = ApiNode.base(app);
     stripe.webhook(base + "/v1/webhooks/stripe", "whsec_api_test");
   }
 
