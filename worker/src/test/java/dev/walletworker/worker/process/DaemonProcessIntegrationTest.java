@@ -154,8 +154,14 @@ class DaemonProcessIntegrationTest {
       long doneAtKill = outbox();
 
       await(() -> outbox() == 3000, Duration.ofSeconds(90), other);
+      // The recovering run restarts the interrupted one and only then records its own run:
+      // wait for that, not just for every run seen so far to have ended.
       await(
-          () -> runs().stream().allMatch(r -> r.get("end_time") != null),
+          () -> {
+            List<Map<String, Object>> seen = runs();
+            return seen.stream().anyMatch(r -> "recovery".equals(r.get("trigger")))
+                && seen.stream().allMatch(r -> r.get("end_time") != null);
+          },
           Duration.ofSeconds(30),
           other);
       assertThat(doneAtKill).isLessThan(3000);
