@@ -196,22 +196,58 @@ public final class StripeEmulator implements AutoCloseable {
 
   /** The customer completes Checkout: paid, charged, {@code checkout.session.completed} sent. */
   public Map<String, Object> completeCheckout(String sessionId) {
+    return completeCheckout(sessionId, null, 0, false);
+  }
+
+  /**
+   * The customer completes Checkout in their own currency, as Stripe's Adaptive Pricing presents
+   * it: charged {@code presentedMinor} of {@code presentedCurrency}. With {@code legacyFormat} the
+   * session reports it as API versions before 2025-03-31 do ({@code currency} and {@code
+   * amount_total} in the buyer's currency, the original in {@code currency_conversion}); otherwise
+   * as later ones do (the original stays in {@code currency}, the buyer's in {@code
+   * presentment_details}).
+   */
+  public Map<String, Object> completeCheckoutPresentedIn(
+      String sessionId, String presentedCurrency, long presentedMinor, boolean legacyFormat) {
+    return completeCheckout(sessionId, presentedCurrency, presentedMinor, legacyFormat);
+  }
+
+  private Map<String, Object> completeCheckout(
+      String sessionId, String presentedCurrency, long presentedMinor, boolean legacyFormat) {
     synchronized (lock) {
       Map<String, Object> session = sessions.get(sessionId);
       if (session == null) {
         throw new IllegalArgumentException("no checkout session " + sessionId);
       }
-      if (!"complete".equals(session.get("status"))) {
+      if ("open".equals(session.get("status"))) {
         @SuppressWarnings("unchecked")
         Map<String, String> metadata = (Map<String, String>) session.get("metadata");
+        long total = (long) session.get("amount_total");
+        String currency = (String) session.get("currency");
+        boolean presented = presentedCurrency != null;
         Map<String, Object> pi =
             newPaymentIntent(
-                (long) session.get("amount_total"),
-                (String) session.get("currency"),
+                presented ? presentedMinor : total,
+                presented ? presentedCurrency : currency,
                 (String) session.get("customer"),
                 "pm_card_visa",
                 metadata);
         succeed(pi);
+        if (presented && legacyFormat) {
+          Map<String, Object> conversion = new LinkedHashMap<>();
+          conversion.put("amount_subtotal", total);
+          conversion.put("amount_total", total);
+          conversion.put("fx_rate", String.valueOf((double) presentedMinor / total));
+          conversion.put("source_currency", currency);
+          session.put("currency_conversion", conversion);
+          session.put("currency", presentedCurrency);
+          session.put("amount_total", presentedMinor);
+        } else if (presented) {
+          session.put(
+              "presentment_details",
+              Map.of(
+                  "presentment_amount", presentedMinor, "presentment_currency", presentedCurrency));
+        }
         session.put("status", "complete");
         session.put("payment_status", "paid");
         session.put("payment_intent", pi.get("id"));
@@ -219,6 +255,26 @@ public final class StripeEmulator implements AutoCloseable {
       }
       return session;
     }
+  }
+
+  /** The session's 24 hours pass unpaid: {@code checkout.session.expired} sent. */
+  public Map<String, Object> expireCheckout(String sessionId) {
+    synchronized (lock) {
+      Map<String, Object> session = sessions.get(sessionId);
+      if (session == null) {
+        throw new IllegalArgumentException("no checkout session " + sessionId);
+      }
+      if ("open".equals(session.get("status"))) {
+        session.put("status", "expired");
+        emit("checkout.session.expired", session);
+      }
+      return session;
+    }
+  }
+
+  /** A Checkout Session the emulator created, as Stripe would return it. */
+  public Optional<Map<String, Object>> checkoutSession(String id) {
+    return Optional.ofNullable(sessions.get(id));
   }
 
   /** The customer authenticates a payment that needed it: it succeeds and is charged. */
