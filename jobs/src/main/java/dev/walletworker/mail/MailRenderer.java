@@ -64,6 +64,14 @@ public final class MailRenderer {
   public RenderedMail render(
       MailKind kind, String accountId, String email, String name, Map<String, Object> payload) {
     Map<String, Object> model = new HashMap<>(payload);
+    if (payload.containsKey("retry_after_minutes") && !payload.containsKey("retry_after")) {
+      // Queued before the cool-down was written in words: still say it as a person would.
+      model.put(
+          "retry_after",
+          dev.walletworker.Durations.words(
+              java.time.Duration.ofMinutes(
+                  Long.parseLong(payload.get("retry_after_minutes").toString()))));
+    }
     String currency = String.valueOf(payload.getOrDefault("currency", "USD"));
     for (String key : MONEY) {
       Object value = payload.get(key);

@@ -77,4 +77,24 @@ class MailRendererTest {
         .doesNotContain("\r", "\n")
         .contains("declined Bcc: attacker@evil.example");
   }
+
+  @Test
+  void theDeclineEmailSaysWhenTheNextTryIsAsAPersonWould() {
+    MailRenderer renderer = new MailRenderer("https://dashboard.example.com");
+    Map<String, Object> payload = new HashMap<>(MailKind.TOPUP_FAILED.samplePayload());
+    payload.put("retry_after", dev.walletworker.Durations.words(java.time.Duration.ofSeconds(30)));
+
+    String text =
+        renderer.render(MailKind.TOPUP_FAILED, "acct_x", "a@example.com", null, payload).text();
+
+    assertThat(text).contains("We will try again in 30 seconds").doesNotContain("0 minutes");
+
+    // A message queued before the wording changed still reads as a person would say it.
+    payload.remove("retry_after");
+    payload.put("retry_after_minutes", 60);
+    assertThat(
+            renderer.render(MailKind.TOPUP_FAILED, "acct_x", "a@example.com", null, payload).text())
+        .contains("We will try again in 1 hour")
+        .doesNotContain("60 minutes");
+  }
 }
