@@ -301,7 +301,11 @@ public final class Accounts {
     }
     String code = currency.strip().toUpperCase(Locale.ROOT);
     try {
-      if (code.matches("[A-Z]{3}") && Currency.getInstance(code).getDefaultFractionDigits() == 2) {
+      // Cents in ISO 4217 and at Stripe alike (MGA has cents in ISO, not at Stripe): the ledger's
+      // top-up rules are in whole cents, and a card charge must be too.
+      if (code.matches("[A-Z]{3}")
+          && Currency.getInstance(code).getDefaultFractionDigits() == 2
+          && dev.walletworker.stripe.StripeAmount.exponent(code) == 2) {
         return code;
       }
     } catch (IllegalArgumentException unknown) {

@@ -130,7 +130,28 @@ public final class Ledger {
           ErrorType.INVALID_REQUEST, "type must be topup, bonus or refund for a credit", "type");
     }
     BigDecimal credit = Amounts.requirePositive(amount, "amount");
-    TopUpQuote quote = type == TransactionType.TOPUP ? BonusTiers.quote(credit) : null;
+    if (type == TransactionType.TOPUP) {
+      return creditTopUp(accountId, BonusTiers.quote(credit), description, reference);
+    }
+    return post(accountId, credit, type, null, description, reference);
+  }
+
+  /**
+   * Credits a top-up with the bonus it was quoted (a Checkout top-up keeps the quote the owner saw
+   * when it started), the bonus as a second row in the same transaction.
+   */
+  public Posting creditTopUp(
+      String accountId, TopUpQuote quote, String description, String reference) {
+    return post(accountId, quote.amount(), TransactionType.TOPUP, quote, description, reference);
+  }
+
+  private Posting post(
+      String accountId,
+      BigDecimal credit,
+      TransactionType type,
+      TopUpQuote quote,
+      String description,
+      String reference) {
     String text = describe(description, defaultDescription(type));
     String ref = Texts.clean(reference, "reference", MAX_REFERENCE, false);
     return db.inTransaction(

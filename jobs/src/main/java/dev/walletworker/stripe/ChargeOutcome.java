@@ -3,8 +3,8 @@ package dev.walletworker.stripe;
 /** What Stripe said about an off-session charge, in the terms the top-up logic acts on. */
 public sealed interface ChargeOutcome {
 
-  /** Paid: credit the wallet. */
-  record Succeeded(String paymentIntentId, long amountMinor) implements ChargeOutcome {}
+  /** Paid: credit the wallet, if {@code paid} is what was asked for. */
+  record Succeeded(String paymentIntentId, StripeAmount paid) implements ChargeOutcome {}
 
   /** Refused by the card or the issuer: a final answer for this attempt. */
   record Declined(String paymentIntentId, String code, String declineCode, String message)

@@ -13,7 +13,6 @@ import com.stripe.net.RequestOptions;
 import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.PaymentIntentSearchParams;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -91,8 +90,8 @@ public final class StripePayments {
   public ChargeOutcome chargeOffSession(OffSessionCharge charge) {
     PaymentIntentCreateParams params =
         PaymentIntentCreateParams.builder()
-            .setAmount(charge.amountMinor())
-            .setCurrency(charge.currency().toLowerCase(Locale.ROOT))
+            .setAmount(charge.amount().minor())
+            .setCurrency(charge.amount().stripeCurrency())
             .setCustomer(charge.customerId())
             .setPaymentMethod(charge.paymentMethodId())
             .setOffSession(true)
@@ -114,14 +113,16 @@ public final class StripePayments {
 
   /**
    * A Stripe Checkout Session for a one-off top-up; the completed session is credited by its
-   * webhook ({@code metadata.account_id}).
+   * webhook, as the top-up {@code topUpId} recorded before this call.
    *
+   * @param topUpId the wallet's record of the top-up: the session's metadata and idempotency key,
+   *     so a repeated request returns the same session
    * @return the session's id and URL
    */
   public Map.Entry<String, String> createCheckout(
       String accountId,
-      long amountMinor,
-      String currency,
+      String topUpId,
+      StripeAmount amount,
       String customerId,
       String successUrl,
       String cancelUrl)
@@ -134,13 +135,14 @@ public final class StripePayments {
             .setClientReferenceId(accountId)
             .putMetadata("account_id", accountId)
             .putMetadata("kind", "checkout_topup")
+            .putMetadata("topup_id", topUpId)
             .addLineItem(
                 com.stripe.param.checkout.SessionCreateParams.LineItem.builder()
                     .setQuantity(1L)
                     .setPriceData(
                         com.stripe.param.checkout.SessionCreateParams.LineItem.PriceData.builder()
-                            .setCurrency(currency.toLowerCase(Locale.ROOT))
-                            .setUnitAmount(amountMinor)
+                            .setCurrency(amount.stripeCurrency())
+                            .setUnitAmount(amount.minor())
                             .setProductData(
                                 com.stripe.param.checkout.SessionCreateParams.LineItem.PriceData
                                     .ProductData.builder()
@@ -156,7 +158,14 @@ public final class StripePayments {
     }
     try {
       limiter.acquire();
-      var session = client.v1().checkout().sessions().create(builder.build());
+      var session =
+          client
+              .v1()
+              .checkout()
+              .sessions()
+              .create(
+                  builder.build(),
+                  RequestOptions.builder().setIdempotencyKey("checkout-" + topUpId).build());
       return Map.entry(session.getId(), session.getUrl());
     } catch (StripeException e) {
       throw new CheckoutUnavailableException(
@@ -240,7 +249,9 @@ public final class StripePayments {
   static ChargeOutcome outcome(PaymentIntent intent) {
     StripeError error = intent.getLastPaymentError();
     return switch (intent.getStatus()) {
-      case "succeeded" -> new ChargeOutcome.Succeeded(intent.getId(), intent.getAmount());
+      case "succeeded" ->
+          new ChargeOutcome.Succeeded(
+              intent.getId(), StripeAmount.of(intent.getAmount(), intent.getCurrency()));
       case "requires_action" -> new ChargeOutcome.RequiresAction(intent.getId());
       case "processing", "requires_capture" -> new ChargeOutcome.Processing(intent.getId());
       case "canceled" ->

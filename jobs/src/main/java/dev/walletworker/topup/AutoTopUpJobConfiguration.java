@@ -41,14 +41,39 @@ public class AutoTopUpJobConfiguration {
   }
 
   @Bean
+  PaymentReviews paymentReviews(Database db, TopUpAttempts attempts, Clock clock) {
+    return new PaymentReviews(db, attempts, clock);
+  }
+
+  @Bean
+  CheckoutTopUps checkoutTopUps(Database db, Clock clock) {
+    return new CheckoutTopUps(db, clock);
+  }
+
+  @Bean
   TopUpOutcomes topUpOutcomes(
       Database db,
       TopUpAttempts attempts,
+      PaymentReviews reviews,
       Ledger ledger,
       MailOutbox mail,
       TopUpSettings settings,
       Clock clock) {
-    return new TopUpOutcomes(db, attempts, ledger, mail, settings, clock);
+    return new TopUpOutcomes(db, attempts, reviews, ledger, mail, settings, clock);
+  }
+
+  /** Stripe's webhooks settle attempts and credit Checkout top-ups (the HTTP side is worker's). */
+  @Bean
+  StripeEventHandler stripeEventHandler(
+      Database db,
+      TopUpAttempts attempts,
+      TopUpOutcomes outcomes,
+      CheckoutTopUps checkouts,
+      PaymentReviews reviews,
+      Ledger ledger,
+      MailOutbox mail,
+      Clock clock) {
+    return new StripeEventHandler(db, attempts, outcomes, checkouts, reviews, ledger, mail, clock);
   }
 
   @Bean

@@ -1,13 +1,15 @@
 package dev.walletworker.topup;
 
+import dev.walletworker.Amounts;
 import dev.walletworker.db.Database;
-import dev.walletworker.ledger.BonusTiers;
+import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.Posting;
-import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
 import dev.walletworker.stripe.ChargeOutcome;
+import dev.walletworker.stripe.StripeAmount;
 import dev.walletworker.stripe.WebhookEvent;
+import dev.walletworker.topup.CheckoutTopUps.CheckoutTopUp;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -20,23 +22,30 @@ import org.slf4j.LoggerFactory;
 /**
  * Acts on Stripe's events, each at most once (the event id is recorded in the same transaction):
  * PaymentIntent events settle auto top-up attempts (in whatever order they arrive: a state only
- * moves forward), and a completed Checkout Session credits the manual top-up with its bonus.
+ * moves forward), and a paid Checkout Session credits the Checkout top-up it belongs to — only one
+ * the wallet API started, with the amount and bonus recorded then. Money that cannot be credited as
+ * it stands (another currency or amount, a session nobody here started, a second completion that
+ * disagrees) is acknowledged and becomes a payment review for a person.
  */
 public final class StripeEventHandler {
 
   private static final Logger log = LoggerFactory.getLogger(StripeEventHandler.class);
 
-  /** What became of an event. */
+  /** What became of an event. Every one of them is acknowledged to Stripe. */
   public enum Result {
     HANDLED,
     DUPLICATE,
-    IGNORED
+    IGNORED,
+    /** Not credited; a payment review was opened for a person. */
+    NEEDS_REVIEW
   }
 
   private final Database db;
   private final TopUpAttempts attempts;
   private final TopUpOutcomes outcomes;
-  private final dev.walletworker.ledger.Ledger ledger;
+  private final CheckoutTopUps checkouts;
+  private final PaymentReviews reviews;
+  private final Ledger ledger;
   private final MailOutbox mail;
   private final Clock clock;
 
@@ -44,12 +53,16 @@ public final class StripeEventHandler {
       Database db,
       TopUpAttempts attempts,
       TopUpOutcomes outcomes,
-      dev.walletworker.ledger.Ledger ledger,
+      CheckoutTopUps checkouts,
+      PaymentReviews reviews,
+      Ledger ledger,
       MailOutbox mail,
       Clock clock) {
     this.db = db;
     this.attempts = attempts;
     this.outcomes = outcomes;
+    this.checkouts = checkouts;
+    this.reviews = reviews;
     this.ledger = ledger;
     this.mail = mail;
     this.clock = clock;
@@ -75,7 +88,8 @@ public final class StripeEventHandler {
                     "payment_intent.canceled" ->
                     settle(event);
                 case "checkout.session.completed", "checkout.session.async_payment_succeeded" ->
-                    creditCheckout(event);
+                    completeCheckout(event);
+                case "checkout.session.expired" -> expireCheckout(event);
                 default -> Result.IGNORED;
               };
           log.info(
@@ -96,7 +110,7 @@ public final class StripeEventHandler {
                 () ->
                     Optional.ofNullable(event.metadata().get("attempt_id"))
                         .flatMap(attempts::find));
-    if (attempt.isEmpty() || attempt.get().status().isFinal()) {
+    if (attempt.isEmpty() || !attempt.get().status().awaitsStripe()) {
       return Result.IGNORED;
     }
     ChargeOutcome outcome = event.payment();
@@ -104,51 +118,154 @@ public final class StripeEventHandler {
         && attempt.get().status() == AttemptStatus.REQUIRES_ACTION) {
       return Result.IGNORED;
     }
-    return outcomes.record(attempt.get(), outcome) ? Result.HANDLED : Result.IGNORED;
+    if (!outcomes.record(attempt.get(), outcome)) {
+      return Result.IGNORED;
+    }
+    return attempts.find(attempt.get().id()).map(TopUpAttempt::status).orElseThrow()
+            == AttemptStatus.NEEDS_REVIEW
+        ? Result.NEEDS_REVIEW
+        : Result.HANDLED;
   }
 
-  private Result creditCheckout(WebhookEvent event) {
-    String account = event.metadata().get("account_id");
-    if (!"paid".equals(event.paymentStatus()) || account == null || event.amountTotal() == null) {
+  private Result completeCheckout(WebhookEvent event) {
+    WebhookEvent.CheckoutPayment payment = event.checkout();
+    if (!"paid".equals(payment.paymentStatus())) {
+      // An asynchronous payment method: credited by checkout.session.async_payment_succeeded.
       return Result.IGNORED;
     }
-    BigDecimal amount = BigDecimal.valueOf(event.amountTotal()).movePointLeft(2);
-    boolean known =
-        db.jdbc()
-            .sql("SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?)")
-            .param(account)
-            .query(Boolean.class)
-            .single();
-    try {
-      BonusTiers.quote(amount);
-    } catch (dev.walletworker.WalletException e) {
-      known = false;
+    String named = event.metadata().get("account_id");
+    Optional<CheckoutTopUp> found =
+        checkouts.lockForSession(event.objectId(), event.metadata().get("topup_id"));
+    if (found.isEmpty()) {
+      if (named == null && event.metadata().get("kind") == null) {
+        // Names nothing of ours: another product sold on the same Stripe account.
+        log.info("checkout session not a wallet top-up session={}: ignored", event.objectId());
+        return Result.IGNORED;
+      }
+      review(
+          event,
+          ReviewReason.UNKNOWN_SESSION,
+          named,
+          null,
+          null,
+          null,
+          "a paid Checkout Session the wallet API never started (metadata.kind="
+              + event.metadata().getOrDefault("kind", "none")
+              + ")");
+      return Result.NEEDS_REVIEW;
     }
-    if (!known) {
-      // Retrying would not help; an operator must look at it.
-      log.error(
-          "checkout session paid but not creditable session={} account={} amount={}: check it by hand",
-          event.objectId(),
-          account,
-          amount);
-      return Result.IGNORED;
+    CheckoutTopUp topUp = found.get();
+    Optional<ReviewReason> wrong =
+        ReviewReason.mismatch(payment.paid(), topUp.amount(), topUp.currency());
+    if (topUp.status() == CheckoutTopUps.Status.NEEDS_REVIEW) {
+      log.info("checkout session already under review session={}", event.objectId());
+      return Result.NEEDS_REVIEW;
+    }
+    if (topUp.status() == CheckoutTopUps.Status.CREDITED) {
+      if (wrong.isEmpty()) {
+        log.info(
+            "checkout session already credited account={} session={} txn={}",
+            topUp.accountId(),
+            event.objectId(),
+            topUp.transactionId());
+        return Result.DUPLICATE;
+      }
+      review(
+          event,
+          ReviewReason.SESSION_CONFLICT,
+          topUp.accountId(),
+          topUp,
+          topUp.amount(),
+          topUp.currency(),
+          "a second completion of a credited Checkout top-up, paid "
+              + payment.paid()
+              + " where the first credited "
+              + Amounts.format(topUp.amount())
+              + " "
+              + topUp.currency());
+      return Result.NEEDS_REVIEW;
+    }
+    // Open, or expired by our records and paid after all: paid money is credited either way.
+    if (wrong.isPresent()) {
+      checkouts.complete(topUp, event.objectId(), CheckoutTopUps.Status.NEEDS_REVIEW, null);
+      review(
+          event,
+          wrong.get(),
+          topUp.accountId(),
+          topUp,
+          topUp.amount(),
+          topUp.currency(),
+          "the session was paid "
+              + payment.paid()
+              + (payment.presented() == null ? "" : " (presented as " + payment.presented() + ")")
+              + ", the top-up asked for "
+              + Amounts.format(topUp.amount())
+              + " "
+              + topUp.currency());
+      return Result.NEEDS_REVIEW;
     }
     // The session id is the ledger reference: a second credit for it cannot happen.
     Posting posting =
-        ledger.credit(account, amount, TransactionType.TOPUP, "Credit top-up", event.objectId());
+        ledger.creditTopUp(topUp.accountId(), topUp.quote(), "Credit top-up", event.objectId());
+    checkouts.complete(
+        topUp, event.objectId(), CheckoutTopUps.Status.CREDITED, posting.transaction().id());
     if (!posting.replayed()) {
       Map<String, Object> payload = new HashMap<>();
-      payload.put("amount", amount);
+      payload.put("amount", topUp.amount());
       payload.put("bonus", posting.bonus() == null ? BigDecimal.ZERO : posting.bonus().amount());
-      payload.put("bonus_percent", BonusTiers.quote(amount).bonusPercent());
+      payload.put("bonus_percent", topUp.bonusPercent());
       payload.put("balance", posting.balanceAfter());
-      payload.put(
-          "currency",
-          event.currency() == null ? "USD" : event.currency().toUpperCase(java.util.Locale.ROOT));
+      payload.put("currency", topUp.currency());
       payload.put("payment_intent", event.objectId());
       payload.put("automatic", false);
-      mail.enqueue(MailKind.TOPUP_RECEIPT, account, event.objectId(), payload);
+      mail.enqueue(MailKind.TOPUP_RECEIPT, topUp.accountId(), event.objectId(), payload);
     }
+    log.info(
+        "checkout top-up credited account={} topup={} session={} amount={} {} bonus={}",
+        topUp.accountId(),
+        topUp.id(),
+        event.objectId(),
+        Amounts.format(topUp.amount()),
+        topUp.currency(),
+        Amounts.format(topUp.bonus()));
     return Result.HANDLED;
+  }
+
+  private Result expireCheckout(WebhookEvent event) {
+    Optional<CheckoutTopUp> found =
+        checkouts.lockForSession(event.objectId(), event.metadata().get("topup_id"));
+    if (found.isEmpty()
+        || !checkouts.complete(
+            found.get(), event.objectId(), CheckoutTopUps.Status.EXPIRED, null)) {
+      return Result.IGNORED;
+    }
+    log.info(
+        "checkout top-up expired unpaid account={} topup={}",
+        found.get().accountId(),
+        found.get().id());
+    return Result.HANDLED;
+  }
+
+  private void review(
+      WebhookEvent event,
+      ReviewReason reason,
+      String accountId,
+      CheckoutTopUp topUp,
+      BigDecimal expectedAmount,
+      String expectedCurrency,
+      String message) {
+    StripeAmount paid = event.checkout() == null ? null : event.checkout().paid();
+    reviews.open(
+        new PaymentReviews.Opening(
+            reason,
+            event.objectId(),
+            event.id(),
+            accountId,
+            null,
+            topUp == null ? null : topUp.id(),
+            paid,
+            expectedAmount,
+            expectedCurrency,
+            message));
   }
 }

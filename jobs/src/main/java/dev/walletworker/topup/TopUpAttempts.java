@@ -48,7 +48,8 @@ public final class TopUpAttempts {
                     + " AND (w.auto_topup_retry_after IS NULL OR w.auto_topup_retry_after <= ?)"
                     + " AND (SELECT count(*) FROM topup_attempts t WHERE t.account_id = w.account_id"
                     + "      AND t.status = 'succeeded' AND t.created_at > ?) < ?"
-                    + " ON CONFLICT (account_id) WHERE status IN ('pending', 'requires_action') DO NOTHING")
+                    + " ON CONFLICT (account_id) WHERE status IN ('pending', 'requires_action', 'needs_review')"
+                    + " DO NOTHING")
             .params(
                 id,
                 "topup-" + id,

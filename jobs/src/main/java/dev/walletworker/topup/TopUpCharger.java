@@ -2,8 +2,8 @@ package dev.walletworker.topup;
 
 import dev.walletworker.stripe.ChargeOutcome;
 import dev.walletworker.stripe.OffSessionCharge;
+import dev.walletworker.stripe.StripeAmount;
 import dev.walletworker.stripe.StripePayments;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class TopUpCharger implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TopUpCharger.class);
-  private static final BigDecimal CENTS = BigDecimal.valueOf(100);
 
   private final TopUpAttempts attempts;
   private final TopUpOutcomes outcomes;
@@ -203,8 +202,7 @@ public final class TopUpCharger implements AutoCloseable {
         new OffSessionCharge(
             attempt.customerId(),
             attempt.paymentMethodId(),
-            attempt.amount().multiply(CENTS).longValueExact(),
-            attempt.currency(),
+            StripeAmount.from(attempt.amount(), attempt.currency()),
             attempt.idempotencyKey(),
             "Auto top-up of "
                 + attempt.amount().setScale(2, java.math.RoundingMode.UNNECESSARY)

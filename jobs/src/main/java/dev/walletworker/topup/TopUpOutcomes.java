@@ -1,6 +1,7 @@
 package dev.walletworker.topup;
 
 import dev.walletworker.Amounts;
+import dev.walletworker.Durations;
 import dev.walletworker.db.Database;
 import dev.walletworker.ledger.BonusTiers;
 import dev.walletworker.ledger.Ledger;
@@ -9,12 +10,14 @@ import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
 import dev.walletworker.stripe.ChargeOutcome;
+import dev.walletworker.stripe.StripeAmount;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +29,10 @@ import org.slf4j.LoggerFactory;
 public final class TopUpOutcomes {
 
   private static final Logger log = LoggerFactory.getLogger(TopUpOutcomes.class);
-  private static final BigDecimal CENTS = BigDecimal.valueOf(100);
 
   private final Database db;
   private final TopUpAttempts attempts;
+  private final PaymentReviews reviews;
   private final Ledger ledger;
   private final MailOutbox mail;
   private final TopUpSettings settings;
@@ -38,24 +41,32 @@ public final class TopUpOutcomes {
   public TopUpOutcomes(
       Database db,
       TopUpAttempts attempts,
+      PaymentReviews reviews,
       Ledger ledger,
       MailOutbox mail,
       TopUpSettings settings,
       Clock clock) {
     this.db = db;
     this.attempts = attempts;
+    this.reviews = reviews;
     this.ledger = ledger;
     this.mail = mail;
     this.settings = settings;
     this.clock = clock;
   }
 
-  /** Records {@code outcome} for {@code attempt}; false when it was already resolved. */
+  /**
+   * Records {@code outcome} for {@code attempt}; false when it was already resolved, or waits for a
+   * person (needs_review), whom no answer from Stripe overrules.
+   */
   public boolean record(TopUpAttempt attempt, ChargeOutcome outcome) {
+    if (!attempt.status().awaitsStripe()) {
+      return false;
+    }
     return db.inTransaction(
         () -> {
           if (outcome instanceof ChargeOutcome.Succeeded s) {
-            return succeed(attempt, s.paymentIntentId(), s.amountMinor());
+            return succeed(attempt, s.paymentIntentId(), s.paid());
           } else if (outcome instanceof ChargeOutcome.Declined d) {
             return decline(attempt, d);
           } else if (outcome instanceof ChargeOutcome.RequiresAction r) {
@@ -110,19 +121,16 @@ public final class TopUpOutcomes {
         });
   }
 
-  private boolean succeed(TopUpAttempt attempt, String paymentIntentId, long amountMinor) {
+  private boolean succeed(TopUpAttempt attempt, String paymentIntentId, StripeAmount paid) {
+    Optional<ReviewReason> wrong =
+        ReviewReason.mismatch(paid, attempt.amount(), attempt.currency());
+    if (wrong.isPresent()) {
+      return holdForReview(attempt, paymentIntentId, paid, wrong.get());
+    }
     if (!attempts.move(attempt, AttemptStatus.SUCCEEDED, paymentIntentId, null, null, null)) {
       return false;
     }
-    BigDecimal charged = BigDecimal.valueOf(amountMinor).divide(CENTS);
-    if (charged.compareTo(attempt.amount()) != 0) {
-      log.error(
-          "auto top-up charged amount differs account={} attempt={} expected={} charged={}; crediting what was charged",
-          attempt.accountId(),
-          attempt.id(),
-          attempt.amount(),
-          charged);
-    }
+    BigDecimal charged = attempt.amount();
     Posting posting =
         ledger.credit(
             attempt.accountId(), charged, TransactionType.TOPUP, "Auto top-up", paymentIntentId);
@@ -148,6 +156,38 @@ public final class TopUpOutcomes {
         Amounts.format(charged),
         Amounts.format((BigDecimal) payload.get("bonus")),
         Amounts.format(posting.balanceAfter()));
+    return true;
+  }
+
+  /**
+   * Stripe took money that is not what the attempt asked for (another currency or amount): nothing
+   * is credited, the attempt waits for a person, and no new attempt is made meanwhile.
+   */
+  private boolean holdForReview(
+      TopUpAttempt attempt, String paymentIntentId, StripeAmount paid, ReviewReason reason) {
+    String message =
+        "charged "
+            + paid
+            + " for an auto top-up of "
+            + Amounts.format(attempt.amount())
+            + " "
+            + attempt.currency();
+    if (!attempts.move(
+        attempt, AttemptStatus.NEEDS_REVIEW, paymentIntentId, reason.code(), message, null)) {
+      return false;
+    }
+    reviews.open(
+        new PaymentReviews.Opening(
+            reason,
+            paymentIntentId,
+            null,
+            attempt.accountId(),
+            attempt.id(),
+            null,
+            paid,
+            attempt.amount(),
+            attempt.currency(),
+            message));
     return true;
   }
 
@@ -181,7 +221,7 @@ public final class TopUpOutcomes {
     payload.put("reason", reason);
     payload.put("failures", failures);
     payload.put("max_failures", settings.maxFailures());
-    payload.put("retry_after_minutes", settings.cooldown().toMinutes());
+    payload.put("retry_after", Durations.words(settings.cooldown()));
     if (failures >= settings.maxFailures()) {
       db.jdbc()
           .sql(

@@ -91,8 +91,7 @@ class StripePaymentsIntegrationTest {
     return new OffSessionCharge(
         customer,
         "pm_card_visa",
-        2500,
-        "USD",
+        StripeAmount.of(2500, "usd"),
         key,
         "Auto top-up of 25.00 USD",
         Map.of("account_id", "acct_1", "attempt_id", key));

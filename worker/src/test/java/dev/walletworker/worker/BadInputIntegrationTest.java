@@ -56,12 +56,14 @@ class BadInputIntegrationTest {
 
   private String account;
   private String key;
+  private String session;
 
   @BeforeAll
   static void start() {
     stripe = StripeEmulator.start(0);
     app = daemon(SECRET);
     base = ApiNode.base(app);
+    stripe.webhook(base + "/v1/webhooks/stripe", SECRET);
   }
 
   private static ConfigurableApplicationContext daemon(String webhookSecret) {
@@ -107,15 +109,22 @@ class BadInputIntegrationTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void refusedWithAClearErrorAndNothingChanges(Case c) throws Exception {
-    String before = snapshot();
+    c.input().prepare(this);
+    boolean acknowledged = c.code() == 200;
+    String before = snapshot(acknowledged);
+    long reviews = openReviews();
+    int charges = stripe.charges().size();
 
     Answer answer = c.input().send(this);
 
     assertThat(answer.code()).as(answer.raw()).isEqualTo(c.code());
     assertThat(answer.message()).as(answer.raw()).isNotBlank().contains(c.says());
     assertThat(answer.message()).doesNotContain("Exception").doesNotContain(key);
-    assertThat(snapshot()).as("database after " + c).isEqualTo(before);
-    assertThat(stripe.charges()).isEmpty();
+    // A signed Stripe event that cannot be credited is acknowledged (or Stripe retries it for
+    // days): it records the event and a payment review for a person, and changes nothing else.
+    assertThat(snapshot(acknowledged)).as("database after " + c).isEqualTo(before);
+    assertThat(openReviews()).isEqualTo(acknowledged ? reviews + 1 : reviews);
+    assertThat(stripe.charges()).hasSize(charges);
     synchronized (TABLE) {
       TABLE.add(
           c.input().way()
@@ -128,15 +137,26 @@ class BadInputIntegrationTest {
     }
   }
 
-  /** Every row of every table but Flyway's history, in a stable order. */
-  private String snapshot() {
+  /**
+   * Every row of every table but Flyway's history, in a stable order; without what an acknowledged
+   * Stripe event records (the event, the review, the top-up's status) when {@code acknowledged}.
+   */
+  private String snapshot(boolean acknowledged) {
     List<String> tables =
-        db.jdbc()
+        db
+            .jdbc()
             .sql(
                 "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public'"
                     + " AND tablename <> 'flyway_schema_history' ORDER BY tablename")
             .query(String.class)
-            .list();
+            .list()
+            .stream()
+            .filter(
+                t ->
+                    !acknowledged
+                        || !List.of("stripe_events", "payment_reviews", "checkout_topups")
+                            .contains(t))
+            .toList();
     StringBuilder all = new StringBuilder();
     for (String table : tables) {
       all.append(table)
@@ -152,6 +172,47 @@ class BadInputIntegrationTest {
           .append('\n');
     }
     return all.toString();
+  }
+
+  /** Starts a Checkout top-up through the API; returns its session's id. */
+  private String startTopUp(String amount) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/v1/wallet/top-up"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"amount\": " + amount + "}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return response.body().replaceAll(".*/checkout/(cs_test_\\w+)\".*", "$1");
+  }
+
+  private String checkoutStatus() {
+    return db.jdbc()
+        .sql("SELECT status FROM checkout_topups WHERE session_id = ?")
+        .param(session)
+        .query(String.class)
+        .single();
+  }
+
+  /** The started session as Stripe sends it once paid, with {@code fields} as given. */
+  private String paidSession(String fields) {
+    Map<String, Object> object = stripe.checkoutSession(session).orElseThrow();
+    return "{\"id\":\""
+        + session
+        + "\",\"object\":\"checkout.session\",\"payment_status\":\"paid\",\"status\":\"complete\","
+        + fields
+        + ",\"metadata\":"
+        + JSON.writeValueAsString(object.get("metadata"))
+        + "}";
+  }
+
+  private long openReviews() {
+    return db.jdbc()
+        .sql("SELECT count(*) FROM payment_reviews WHERE resolved_at IS NULL")
+        .query(Long.class)
+        .single();
   }
 
   // --- the table
@@ -318,6 +379,26 @@ class BadInputIntegrationTest {
         new Case(new WebhookCase("signature header of garbage"), 400, "signature"),
         new Case(new WebhookCase("payload changed after signing"), 400, "signature"),
         new Case(new WebhookCase("signed, but not JSON"), 400, ""),
+        new Case(new WebhookCase("signed, without data.object"), 400, "data.object"),
+        new Case(new WebhookCase("signed, without an event id"), 400, "no id"),
+        new Case(new WebhookCase("signed, without api_version"), 400, "api_version"),
+        new Case(new WebhookCase("signed, data.object is a customer"), 400, "checkout.session"),
+        new Case(new WebhookCase("signed, a session without amount_total"), 400, "amount"),
+        new Case(new WebhookCase("signed, a session in currency 'dollars'"), 400, "currency"),
+        new Case(new WebhookCase("signed, a payment_intent without a status"), 400, "status"),
+        // Signed and well formed, but not money this wallet may credit: acknowledged (200) so
+        // Stripe stops retrying, nothing credited, one payment review opened for a person.
+        new Case(new WebhookCase("paid in EUR for a USD top-up"), 200, "needs_review"),
+        new Case(
+            new WebhookCase("paid ¥2,500 (zero-decimal) for a $25 top-up"), 200, "needs_review"),
+        new Case(new WebhookCase("paid $250 for a $25 top-up"), 200, "needs_review"),
+        new Case(
+            new WebhookCase("a second completion of a credited session, $499"),
+            200,
+            "needs_review"),
+        new Case(
+            new WebhookCase("a paid session of metadata.kind subscription"), 200, "needs_review"),
+        new Case(new WebhookCase("a paid session this worker never started"), 200, "needs_review"),
         new Case(new WebhookCase("no webhook secret configured"), 503, "STRIPE_WEBHOOK_SECRET"),
         // The ops CLI: exit 2 for a wrong command line, 1 for a refusal; one line on stderr.
         cli(2, "usage", "bogus"),
@@ -451,6 +532,9 @@ class BadInputIntegrationTest {
   interface Input {
     String way();
 
+    /** What the case needs in place before the "before" snapshot is taken. */
+    default void prepare(BadInputIntegrationTest test) throws Exception {}
+
     Answer send(BadInputIntegrationTest test) throws Exception;
   }
 
@@ -572,7 +656,88 @@ class BadInputIntegrationTest {
     }
 
     @Override
+    public void prepare(BadInputIntegrationTest test) throws Exception {
+      if (what.startsWith("paid") || what.startsWith("a second completion")) {
+        test.session = test.startTopUp("25.00");
+      }
+      if (what.startsWith("a second completion")) {
+        stripe.completeCheckout(test.session);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!"credited".equals(test.checkoutStatus()) && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(test.checkoutStatus()).isEqualTo("credited");
+      }
+    }
+
+    @Override
     public Answer send(BadInputIntegrationTest test) throws Exception {
+      String event = "evt_bad_" + System.nanoTime();
+      String session =
+          "{\"id\":\"cs_forged\",\"object\":\"checkout.session\",\"amount_total\":49900,"
+              + "\"currency\":\"usd\",\"payment_status\":\"paid\",\"metadata\":{\"account_id\":\""
+              + test.account
+              + "\"}}";
+      String type = "checkout.session.completed";
+      String apiVersion = ",\"api_version\":\"2026-07-29.dahlia\"";
+      String id = "\"id\":\"" + event + "\",";
+      switch (what) {
+        case "signed, without data.object" -> session = null;
+        case "signed, without an event id" -> id = "";
+        case "signed, without api_version" -> apiVersion = "";
+        case "signed, data.object is a customer" ->
+            session = "{\"id\":\"cus_1\",\"object\":\"customer\",\"email\":\"a@b.c\"}";
+        case "signed, a session without amount_total" ->
+            session = session.replace("\"amount_total\":49900,", "");
+        case "signed, a session in currency 'dollars'" ->
+            session = session.replace("\"usd\"", "\"dollars\"");
+        case "signed, a payment_intent without a status" -> {
+          type = "payment_intent.succeeded";
+          session = "{\"id\":\"pi_1\",\"object\":\"payment_intent\",\"amount\":2500}";
+        }
+        case "paid in EUR for a USD top-up" ->
+            session = test.paidSession("\"currency\":\"eur\",\"amount_total\":2500");
+        case "paid ¥2,500 (zero-decimal) for a $25 top-up" ->
+            session = test.paidSession("\"currency\":\"jpy\",\"amount_total\":2500");
+        case "paid $250 for a $25 top-up" ->
+            session = test.paidSession("\"currency\":\"usd\",\"amount_total\":25000");
+        case "a second completion of a credited session, $499" ->
+            session = test.paidSession("\"currency\":\"usd\",\"amount_total\":49900");
+        case "a paid session of metadata.kind subscription" ->
+            session = session.replace("\"metadata\":{", "\"metadata\":{\"kind\":\"subscription\",");
+        case "a paid session this worker never started" -> {}
+        default -> {
+          return legacy(test);
+        }
+      }
+      String payload =
+          "{"
+              + id
+              + "\"object\":\"event\",\"type\":\""
+              + type
+              + "\""
+              + apiVersion
+              + ",\"created\":1,\"data\":"
+              + (session == null ? "{}" : "{\"object\":" + session + "}")
+              + "}";
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(base + "/v1/webhooks/stripe"))
+              .header("Content-Type", "application/json")
+              .header(
+                  "Stripe-Signature",
+                  StripeEmulator.signature(payload, System.currentTimeMillis() / 1000, SECRET))
+              .POST(HttpRequest.BodyPublishers.ofString(payload));
+      HttpResponse<String> response =
+          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 200) {
+        JsonNode body = JSON.readTree(response.body());
+        return new Answer(200, "received: " + body.get("result").asString(), response.body());
+      }
+      JsonNode error = apiError(response);
+      return new Answer(response.statusCode(), error.get("message").asString(), response.body());
+    }
+
+    private Answer legacy(BadInputIntegrationTest test) throws Exception {
       String payload =
           "{\"id\":\"evt_forged\",\"object\":\"event\",\"type\":\"checkout.session.completed\","
               + "\"api_version\":\"2026-07-29.dahlia\",\"created\":1,\"data\":{\"object\":{"

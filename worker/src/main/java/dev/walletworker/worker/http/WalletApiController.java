@@ -10,7 +10,10 @@ import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TopUpQuote;
 import dev.walletworker.ledger.TransactionPage;
 import dev.walletworker.ledger.WalletTransaction;
+import dev.walletworker.stripe.StripeAmount;
 import dev.walletworker.stripe.StripePayments;
+import dev.walletworker.topup.CheckoutTopUps;
+import dev.walletworker.topup.CheckoutTopUps.CheckoutTopUp;
 import dev.walletworker.worker.WorkerProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -42,13 +45,19 @@ class WalletApiController {
   private final Accounts accounts;
   private final Ledger ledger;
   private final StripePayments stripe;
+  private final CheckoutTopUps checkouts;
   private final WorkerProperties.Api api;
 
   WalletApiController(
-      Accounts accounts, Ledger ledger, StripePayments stripe, WorkerProperties properties) {
+      Accounts accounts,
+      Ledger ledger,
+      StripePayments stripe,
+      CheckoutTopUps checkouts,
+      WorkerProperties properties) {
     this.accounts = accounts;
     this.ledger = ledger;
     this.stripe = stripe;
+    this.checkouts = checkouts;
     this.api = properties.api();
   }
 
@@ -70,20 +79,25 @@ class WalletApiController {
     TopUpQuote quote = BonusTiers.quote(amount);
     AccountView view = accounts.get(account(request));
     String currency = view.wallet().currency();
+    // Recorded before Stripe is asked: only top-ups recorded here are ever credited, and with
+    // this quote, whatever the session's webhook says.
+    CheckoutTopUp topUp = checkouts.start(view.account().id(), quote, currency);
     try {
       var session =
           stripe.createCheckout(
               view.account().id(),
-              quote.amount().movePointRight(2).longValueExact(),
-              currency,
+              topUp.id(),
+              StripeAmount.from(quote.amount(), currency),
               view.wallet().autoTopUp().stripeCustomerId(),
               api.checkoutSuccessUrl(),
               api.checkoutCancelUrl());
+      checkouts.sessionCreated(topUp.id(), session.getKey());
       log.info(
-          "checkout started account={} session={} amount={}",
+          "checkout started account={} topup={} amount={} {}",
           view.account().id(),
-          session.getKey(),
-          quote.amount());
+          topUp.id(),
+          quote.amount(),
+          currency);
       return ApiJson.ok(
           ordered(
               "checkout_url",

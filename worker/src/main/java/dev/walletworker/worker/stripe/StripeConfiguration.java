@@ -1,16 +1,9 @@
 package dev.walletworker.worker.stripe;
 
-import dev.walletworker.db.Database;
-import dev.walletworker.ledger.Ledger;
-import dev.walletworker.mail.MailOutbox;
 import dev.walletworker.stripe.StripePayments;
 import dev.walletworker.stripe.StripeWebhooks;
-import dev.walletworker.topup.StripeEventHandler;
-import dev.walletworker.topup.TopUpAttempts;
-import dev.walletworker.topup.TopUpOutcomes;
 import dev.walletworker.topup.TopUpSettings;
 import dev.walletworker.worker.WorkerProperties;
-import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -54,16 +47,5 @@ public class StripeConfiguration {
         topUp.batchSize(),
         properties.stripe().readTimeout(),
         topUp.concurrency());
-  }
-
-  @Bean
-  StripeEventHandler stripeEventHandler(
-      Database db,
-      TopUpAttempts attempts,
-      TopUpOutcomes outcomes,
-      Ledger ledger,
-      MailOutbox mail,
-      Clock clock) {
-    return new StripeEventHandler(db, attempts, outcomes, ledger, mail, clock);
   }
 }

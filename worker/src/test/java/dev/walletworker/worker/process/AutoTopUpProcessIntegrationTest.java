@@ -2,8 +2,7 @@ package dev.walletworker.worker.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.stripe.StripeClient;
-import com.stripe.param.checkout.SessionCreateParams;
+import dev.walletworker.account.ApiKeys;
 import dev.walletworker.stripe.emulator.StripeEmulator;
 import dev.walletworker.testing.TestDatabase;
 import java.math.BigDecimal;
@@ -11,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -91,34 +91,19 @@ class AutoTopUpProcessIntegrationTest {
   @Test
   void aCompletedCheckoutIsCreditedWithItsBonusOnceHoweverOftenItIsDelivered() throws Exception {
     String account = wallet("pm_card_visa", "25.00");
-    StripeClient client =
-        StripeClient.builder().setApiKey("sk_test_x").setApiBase(stripe.apiBase()).build();
-    var session =
-        client
-            .v1()
-            .checkout()
-            .sessions()
-            .create(
-                SessionCreateParams.builder()
-                    .setMode(SessionCreateParams.Mode.PAYMENT)
-                    .setSuccessUrl("https://dashboard.example.com/billing")
-                    .putMetadata("account_id", account)
-                    .addLineItem(
-                        SessionCreateParams.LineItem.builder()
-                            .setQuantity(1L)
-                            .setPriceData(
-                                SessionCreateParams.LineItem.PriceData.builder()
-                                    .setCurrency("usd")
-                                    .setUnitAmount(10000L)
-                                    .setProductData(
-                                        SessionCreateParams.LineItem.PriceData.ProductData.builder()
-                                            .setName("API credits")
-                                            .build())
-                                    .build())
-                            .build())
-                    .build());
+    String key = new ApiKeys(db.database(), Clock.systemUTC()).issue(account);
+    HttpResponse<String> started =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/v1/wallet/top-up"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"amount\": 100.00}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+    String sessionId = started.body().replaceAll(".*/checkout/(cs_test_\\w+)\".*", "$1");
 
-    stripe.completeCheckout(session.getId());
+    stripe.completeCheckout(sessionId);
     await(() -> balance(account).compareTo(new BigDecimal("120")) == 0); // 10 + 100 + 10% bonus
     String event =
         stripe.events().stream()
@@ -133,7 +118,7 @@ class AutoTopUpProcessIntegrationTest {
     assertThat(
             db.jdbc()
                 .sql("SELECT count(*) FROM wallet_transactions WHERE reference = ?")
-                .param(session.getId())
+                .param(sessionId)
                 .query(Long.class)
                 .single())
         .isEqualTo(1);
