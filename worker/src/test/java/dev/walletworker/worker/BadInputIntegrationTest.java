@@ -442,6 +442,9 @@ class BadInputIntegrationTest {
         config("wallet.mail.initial-backoff: soon", "wallet.mail.initial-backoff"),
         config("wallet.mail.port: 70000", "SMTP_PORT"),
         config("wallet.time-zone: Mars/Olympus_Mons", "wallet.time-zone"),
+        // The database counts months in UTC (recorded by the first process): another zone would
+        // let a debit of the old month land after another process started the new one.
+        config("wallet.time-zone: Europe/Paris", "counts calendar months in UTC"),
         config("wallet:\n  mail: [unclosed", "not valid YAML"));
   }
 
