@@ -257,7 +257,8 @@ public final class Accounts {
     BigDecimal monthly =
         change.monthlyLimit == null
             ? limit.monthlyLimit()
-            : Amounts.requireNonNegative(change.monthlyLimit, "spending_limit.monthly_limit");
+            : SpendingLimitSettings.requireMonthlyLimit(
+                change.monthlyLimit, current.currency(), "spending_limit.monthly_limit");
     boolean limitOn = pick(change.limitEnabled, limit.enabled());
     if (limitOn && monthly == null) {
       throw new WalletException(

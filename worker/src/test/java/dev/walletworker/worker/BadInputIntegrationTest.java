@@ -306,6 +306,23 @@ class BadInputIntegrationTest {
             json,
             "{\"spending_limit\": {\"monthly_limit\": 100, \"action\": 5}}",
             "spending_limit.action"),
+        // A monthly limit below 1.00 would block the account at (almost) no spend every month.
+        api(
+            422,
+            "at least 1.00 USD",
+            "PUT",
+            "/v1/wallet/spending-limit",
+            json,
+            "{\"spending_limit\": {\"enabled\": true, \"monthly_limit\": 0}}",
+            "spending_limit.monthly_limit"),
+        api(
+            422,
+            "at least 1.00 USD",
+            "PUT",
+            "/v1/wallet/spending-limit",
+            json,
+            "{\"spending_limit\": {\"monthly_limit\": 0.000001}}",
+            "spending_limit.monthly_limit"),
         new Case(new ApiKeyCase(null), 401, "Missing API key"),
         new Case(new ApiKeyCase("Bearer ask_" + "x".repeat(40)), 401, ""),
         new Case(new ApiKeyCase("Bearer ask_' OR '1'='1' --"), 401, ""),
@@ -401,6 +418,8 @@ class BadInputIntegrationTest {
         cli(1, "invalid_request", "accounts", "set", "ID", "--auto-topup", "on"),
         cli(1, "invalid_request", "accounts", "set", "ID", "--payment-method", "card_4242"),
         cli(1, "invalid_request", "accounts", "set", "ID", "--limit-action", "explode"),
+        cli(1, "invalid_amount", "accounts", "set", "ID", "--limit", "on", "--monthly-limit", "0"),
+        cli(1, "invalid_amount", "accounts", "set", "ID", "--monthly-limit", "0.000001"),
         cli(1, "invalid_request", "accounts", "block", "ID", "--reason", "spending_limit"),
         cli(1, "invalid_request", "accounts", "block", "ID", "--reason", " "),
         cli(
