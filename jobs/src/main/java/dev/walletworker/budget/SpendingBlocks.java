@@ -67,6 +67,8 @@ public final class SpendingBlocks {
       payload.put("spend", spend);
       payload.put("currency", currency);
       payload.put("month", month.toString());
+      // Where "next month" starts: the zone months are counted in (TIME_ZONE).
+      payload.put("zone", clock.getZone().getId());
       mail.enqueue(
           MailKind.SPENDING_LIMIT_BLOCKED,
           accountId,
