@@ -104,6 +104,28 @@ class StripeEmulatorTest {
   }
 
   @Test
+  void aReplayAnswersWhatTheFirstRequestDidNotTheObjectAsItIsNow() throws Exception {
+    String customer = emulator.createCustomer("a@example.com");
+    PaymentIntentCreateParams onSession =
+        PaymentIntentCreateParams.builder()
+            .setAmount(2500L)
+            .setCurrency("usd")
+            .setCustomer(customer)
+            .setPaymentMethod("pm_card_authenticationRequired")
+            .setConfirm(true)
+            .build();
+    PaymentIntent first = stripe.v1().paymentIntents().create(onSession, key("sca"));
+    emulator.authenticate(first.getId());
+
+    PaymentIntent replayed = stripe.v1().paymentIntents().create(onSession, key("sca"));
+
+    assertThat(replayed.getId()).isEqualTo(first.getId());
+    assertThat(replayed.getStatus()).isEqualTo("requires_action");
+    assertThat(stripe.v1().paymentIntents().retrieve(first.getId()).getStatus())
+        .isEqualTo("succeeded");
+  }
+
+  @Test
   void aDroppedConnectionAfterTheChargeIsResolvedByTheSameKey() throws Exception {
     String customer = emulator.createCustomer("a@example.com");
     emulator.faults().dropAfterChargeNext(1);
