@@ -3,6 +3,7 @@ package dev.walletworker.stripe.emulator;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Map;
  * new one.
  *
  * @param amountTotal in the currency's minor unit
+ * @param lineItems what is bought, for the hosted page (Stripe shows them only when expanded)
  * @param currencyConversion Adaptive Pricing as API versions before 2025-03-31 report it, or null
  * @param presentmentDetails Adaptive Pricing as later versions report it, or null
  */
@@ -23,6 +25,7 @@ record CheckoutSession(
     String customerEmail,
     String clientReferenceId,
     Map<String, String> metadata,
+    List<LineItem> lineItems,
     String successUrl,
     String cancelUrl,
     String url,
@@ -36,8 +39,23 @@ record CheckoutSession(
   static final String COMPLETE = "complete";
   static final String EXPIRED = "expired";
 
+  /** Stripe replaces this in {@code success_url} with the session's id. */
+  static final String SESSION_ID_PLACEHOLDER = "{CHECKOUT_SESSION_ID}";
+
+  /**
+   * One line of what is bought.
+   *
+   * @param unitAmount in the currency's minor unit
+   */
+  record LineItem(String name, long quantity, long unitAmount, String currency) {}
+
   boolean open() {
     return OPEN.equals(status);
+  }
+
+  /** Where the customer goes after paying. */
+  String successRedirect() {
+    return successUrl.replace(SESSION_ID_PLACEHOLDER, id);
   }
 
   /**
@@ -77,6 +95,7 @@ record CheckoutSession(
         customerEmail,
         clientReferenceId,
         metadata,
+        lineItems,
         successUrl,
         cancelUrl,
         url,
@@ -98,6 +117,7 @@ record CheckoutSession(
         customerEmail,
         clientReferenceId,
         metadata,
+        lineItems,
         successUrl,
         cancelUrl,
         url,

@@ -1,5 +1,6 @@
 package dev.walletworker.stripe.emulator;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,12 +46,16 @@ final class CheckoutSessions {
     }
     long total = 0;
     String currency = null;
+    List<CheckoutSession.LineItem> lineItems = new ArrayList<>();
     for (Map<String, String> item : items) {
       try {
         long unit = Long.parseLong(item.get("[price_data][unit_amount]"));
         long quantity = Long.parseLong(item.getOrDefault("[quantity]", "1"));
         total += unit * quantity;
         currency = item.get("[price_data][currency]");
+        lineItems.add(
+            new CheckoutSession.LineItem(
+                item.get("[price_data][product_data][name]"), quantity, unit, currency));
       } catch (NumberFormatException | NullPointerException e) {
         return ApiResponse.invalid(
             null,
@@ -71,6 +76,7 @@ final class CheckoutSessions {
             params.get("customer_email"),
             params.get("client_reference_id"),
             Maps.frozen(FormParams.sub(params, "metadata")),
+            List.copyOf(lineItems),
             params.get("success_url"),
             params.get("cancel_url"),
             pageBase + id,

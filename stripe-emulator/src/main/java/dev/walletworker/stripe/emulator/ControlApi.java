@@ -7,7 +7,7 @@ import java.util.function.ToIntFunction;
 /**
  * The emulator's own controls under {@code /_emulator/} (JSON), for a test or a person driving it
  * from outside the JVM: the webhook, faults, what was charged and sent, and what customers do
- * outside the API (a Checkout Session's own URL is {@link HostedCheckout}).
+ * outside the API (the hosted Checkout page is {@link HostedCheckout}).
  */
 final class ControlApi {
 
@@ -57,6 +57,10 @@ final class ControlApi {
       if (parts.length == 4 && parts[1].equals("payment_intents")) {
         if (parts[3].equals("authenticate")) {
           return ApiResponse.ok(paymentIntents.authenticate(parts[2]).json());
+        }
+        if (method.equals("POST") && parts[3].equals("refuse_authentication")) {
+          paymentIntents.refuseAuthentication(parts[2]);
+          return ApiResponse.ok(Map.of("refuse_authentication", parts[2]));
         }
       }
       if (parts.length == 4 && parts[1].equals("events") && parts[3].equals("resend")) {

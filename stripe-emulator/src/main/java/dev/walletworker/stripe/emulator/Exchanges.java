@@ -42,6 +42,21 @@ final class Exchanges {
     send(exchange, response.status(), "application/json", JSON.writeValueAsBytes(response.body()));
   }
 
+  static void html(HttpExchange exchange, int status, String page) throws IOException {
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    send(exchange, status, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static void javascript(HttpExchange exchange, String script) throws IOException {
+    send(exchange, 200, "text/javascript; charset=utf-8", script.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** 303 See Other: after a form's POST, the browser GETs {@code location}. */
+  static void seeOther(HttpExchange exchange, String location) throws IOException {
+    exchange.getResponseHeaders().set("Location", location);
+    exchange.sendResponseHeaders(303, -1);
+  }
+
   /**
    * Half of the answer, then a closed connection: as when the network fails on the way back after
    * Stripe did the work.

@@ -62,6 +62,11 @@ record PaymentIntent(
     return SUCCEEDED.equals(status);
   }
 
+  /** Whether {@code clientSecret} is this PaymentIntent's, as Stripe.js presents it. */
+  boolean hasClientSecret(String secret) {
+    return clientSecret.equals(secret);
+  }
+
   PaymentIntent withStatus(String newStatus) {
     return new PaymentIntent(
         id,
@@ -158,6 +163,21 @@ record PaymentIntent(
     json.put("created", created);
     json.put("livemode", false);
     json.put("description", description);
+    return json;
+  }
+
+  /** What Stripe.js shows a page holding only the client secret. */
+  Map<String, Object> publicJson() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", id);
+    json.put("object", "payment_intent");
+    json.put("amount", amount);
+    json.put("currency", currency);
+    json.put("status", status);
+    json.put("client_secret", clientSecret);
+    json.put("last_payment_error", lastPaymentError);
+    json.put("next_action", nextAction);
+    json.put("livemode", false);
     return json;
   }
 }

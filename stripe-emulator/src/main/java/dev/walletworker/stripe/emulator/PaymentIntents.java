@@ -1,19 +1,26 @@
 package dev.walletworker.stripe.emulator;
 
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * {@code /v1/payment_intents}: create (and confirm, with Stripe's test payment methods), retrieve,
  * search by metadata; and what happens to a PaymentIntent outside the API: paid through Checkout,
- * authenticated by its owner.
+ * authenticated by its owner, or not.
  */
 final class PaymentIntents {
+
+  /** Stripe's words when the owner fails 3-D Secure. */
+  private static final String AUTHENTICATION_FAILED =
+      "We are unable to authenticate your payment method. Please choose a different payment"
+          + " method and try again.";
 
   private static final Pattern METADATA_QUERY =
       Pattern.compile("metadata\\['([^']+)'\\]\\s*:\\s*'([^']*)'");
@@ -24,6 +31,7 @@ final class PaymentIntents {
   private final Events events;
   private final Faults faults;
   private final Map<String, PaymentIntent> paymentIntents = new LinkedHashMap<>();
+  private final Set<String> refusing = new HashSet<>();
 
   PaymentIntents(Object lock, Customers customers, Charges charges, Events events, Faults faults) {
     this.lock = lock;
@@ -150,9 +158,51 @@ final class PaymentIntents {
     }
   }
 
+  /** From now on the owner of {@code id} fails the bank's check when confirming on a page. */
+  void refuseAuthentication(String id) {
+    synchronized (lock) {
+      require(id);
+      refusing.add(id);
+    }
+  }
+
+  /**
+   * The owner confirms on a page (through Stripe.js): authenticated as by {@link #authenticate}, or
+   * refused if {@link #refuseAuthentication} said so.
+   */
+  PaymentIntent confirmByOwner(String id) {
+    synchronized (lock) {
+      return refusing.contains(id) ? failAuthentication(id) : authenticate(id);
+    }
+  }
+
+  /**
+   * The owner fails the bank's check: the PaymentIntent needs a payment method again, with Stripe's
+   * {@code payment_intent_authentication_failure}, and {@code payment_intent.payment_failed} is
+   * sent. One already paid stays as it is.
+   */
+  private PaymentIntent failAuthentication(String id) {
+    synchronized (lock) {
+      PaymentIntent pi = require(id);
+      if (!pi.succeeded()) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("type", "invalid_request_error");
+        error.put("code", "payment_intent_authentication_failure");
+        error.put("message", AUTHENTICATION_FAILED);
+        if (pi.paymentMethod() != null) {
+          error.put("payment_method", paymentMethod(pi.paymentMethod()));
+        }
+        pi = store(pi.failed(error));
+        events.emit("payment_intent.payment_failed", pi.json());
+      }
+      return pi;
+    }
+  }
+
   void clear() {
     synchronized (lock) {
       paymentIntents.clear();
+      refusing.clear();
     }
   }
 

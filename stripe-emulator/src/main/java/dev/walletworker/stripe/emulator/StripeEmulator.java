@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * customers, payment intents and checkout sessions in memory; Stripe's test payment methods behave
  * as in test mode; idempotency keys follow Stripe's rules; events are delivered, signed, to a
  * webhook URL; {@link #faults()} injects latency, errors, rate limits and dropped connections; and
- * {@link #charges()} is the ledger of what was charged.
+ * {@link #charges()} is the ledger of what was charged. A session's {@code url} is a hosted
+ * Checkout page a browser can pay on, and {@code /v3/} serves a stand-in Stripe.js that confirms
+ * PaymentIntents here.
  *
  * <p>Its own controls live under {@code /_emulator/} (see {@link #main}). This class wires the
  * parts and is the API tests use; each resource is its own class.
@@ -45,6 +47,7 @@ public final class StripeEmulator implements AutoCloseable {
   private final StripeApi api;
   private final ControlApi control;
   private final HostedCheckout checkout;
+  private final StripeJs stripeJs;
 
   private StripeEmulator(HttpServer server, ExecutorService handlers) {
     this.server = server;
@@ -65,6 +68,7 @@ public final class StripeEmulator implements AutoCloseable {
             sessions);
     this.control = new ControlApi(webhooks, faults, charges, events, paymentIntents, this::deliver);
     this.checkout = new HostedCheckout(sessions);
+    this.stripeJs = new StripeJs(paymentIntents, apiBase);
   }
 
   /** Starts on {@code 127.0.0.1:port} (0 picks a free port). */
@@ -92,8 +96,11 @@ public final class StripeEmulator implements AutoCloseable {
    * /_emulator/webhook {"url","secret"}}, {@code POST /_emulator/faults {"latency_ms",
    * "fail_next","fail_status","rate_limit_per_second","drop_after_charge_next"}}, {@code GET
    * /_emulator/charges}, {@code POST /_emulator/checkout/ID/complete}, {@code POST
-   * /_emulator/payment_intents/ID/authenticate}, {@code GET /_emulator/events}, {@code POST
-   * /_emulator/events/ID/resend}.
+   * /_emulator/payment_intents/ID/authenticate}, {@code POST
+   * /_emulator/payment_intents/ID/refuse_authentication}, {@code GET /_emulator/events}, {@code
+   * POST /_emulator/events/ID/resend}. Pages: {@code GET /_emulator/checkout/ID} (the hosted
+   * Checkout page, or the session as JSON for {@code Accept: application/json}); the stand-in
+   * Stripe.js at {@code GET /v3/}.
    */
   public static void main(String[] args) throws InterruptedException {
     StripeEmulator emulator = start(args.length > 0 ? Integer.parseInt(args[0]) : 12111);
@@ -106,6 +113,11 @@ public final class StripeEmulator implements AutoCloseable {
 
   public String apiBase() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** Where the stand-in Stripe.js is served: a page's {@code STRIPE_JS_URL} in tests. */
+  public String stripeJsUrl() {
+    return apiBase() + StripeJs.SCRIPT_PATH;
   }
 
   public Faults faults() {
@@ -193,6 +205,16 @@ public final class StripeEmulator implements AutoCloseable {
     return paymentIntents.authenticate(paymentIntentId).json();
   }
 
+  /**
+   * From now on the owner of {@code paymentIntentId} fails the bank's check when confirming on a
+   * page: the stand-in Stripe.js answers {@code payment_intent_authentication_failure}, the
+   * PaymentIntent needs a payment method again, and {@code payment_intent.payment_failed} is sent.
+   */
+  public StripeEmulator refuseAuthentication(String paymentIntentId) {
+    paymentIntents.refuseAuthentication(paymentIntentId);
+    return this;
+  }
+
   /** Delivers an event (again) to the webhook now; returns the HTTP status, or -1. */
   public int deliver(String eventId) {
     Event event =
@@ -232,7 +254,11 @@ public final class StripeEmulator implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       String method = exchange.getRequestMethod();
-      if (path.startsWith(HostedCheckout.PATH)) {
+      if (StripeJs.servesScript(path) && method.equals("GET")) {
+        stripeJs.script(exchange);
+      } else if (StripeJs.confirms(path)) {
+        stripeJs.confirm(exchange, method, path);
+      } else if (path.startsWith(HostedCheckout.PATH)) {
         checkout.handle(exchange, method, path);
       } else if (path.startsWith("/_emulator/")) {
         Exchanges.json(exchange, control.handle(method, path, Exchanges.body(exchange)));
