@@ -19,6 +19,10 @@ import com.stripe.param.PaymentIntentSearchParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,6 +105,28 @@ class StripeEmulatorTest {
                     .paymentIntents()
                     .create(charge(customer, "pm_card_visa", 9900), key("same")))
         .isInstanceOf(IdempotencyException.class);
+  }
+
+  @Test
+  void aReplayAnswersWhatTheFirstRequestDidNotTheObjectAsItIsNow() throws Exception {
+    String customer = emulator.createCustomer("a@example.com");
+    PaymentIntentCreateParams onSession =
+        PaymentIntentCreateParams.builder()
+            .setAmount(2500L)
+            .setCurrency("usd")
+            .setCustomer(customer)
+            .setPaymentMethod("pm_card_authenticationRequired")
+            .setConfirm(true)
+            .build();
+    PaymentIntent first = stripe.v1().paymentIntents().create(onSession, key("sca"));
+    emulator.authenticate(first.getId());
+
+    PaymentIntent replayed = stripe.v1().paymentIntents().create(onSession, key("sca"));
+
+    assertThat(replayed.getId()).isEqualTo(first.getId());
+    assertThat(replayed.getStatus()).isEqualTo("requires_action");
+    assertThat(stripe.v1().paymentIntents().retrieve(first.getId()).getStatus())
+        .isEqualTo("succeeded");
   }
 
   @Test
@@ -294,6 +320,216 @@ class StripeEmulatorTest {
     }
   }
 
+  // --- the hosted Checkout page
+
+  @Test
+  void theCheckoutPageShowsWhatIsBoughtTheAmountAndBothButtons() throws Exception {
+    Session session = checkout("usd", 10_000L);
+
+    HttpResponse<String> page = get(session.getUrl(), "text/html,application/xhtml+xml,*/*;q=0.8");
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+    assertThat(page.body())
+        .contains("Stripe emulator — test mode", "API credits", "$100.00 (USD)")
+        .contains(
+            "<form method=\"post\" action=\"/_emulator/checkout/" + session.getId() + "/pay\">",
+            "<button type=\"submit\" class=\"pay\">Pay $100.00</button>",
+            "<form method=\"post\" action=\"/_emulator/checkout/" + session.getId() + "/cancel\">",
+            "<button type=\"submit\" class=\"cancel\">Cancel</button>");
+    // A client that asks for JSON still gets the session.
+    HttpResponse<String> json = get(session.getUrl(), "application/json");
+    assertThat(json.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(json.body()).contains("\"checkout_session\"", session.getId());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"usd, 10000, $100.00", "eur, 2500, €25.00", "jpy, 2500, '¥2,500'", "gbp, 5, £0.05"})
+  void theCheckoutPageShowsAmountsInTheCurrencysOwnUnits(
+      String currency, long minor, String shown) {
+    assertThat(CheckoutPage.money(minor, currency)).isEqualTo(shown);
+  }
+
+  @Test
+  void payOnThePageCompletesTheSessionSendsTheSignedEventAndReturnsToTheSite() throws Exception {
+    try (WebhookReceiver hook = new WebhookReceiver(emulator)) {
+      Session session = checkout("eur", 2_500L);
+      assertThat(get(session.getUrl(), "text/html").body()).contains("€25.00");
+
+      HttpResponse<String> paid = post(session.getUrl() + "/pay");
+
+      assertThat(paid.statusCode()).isEqualTo(303);
+      assertThat(paid.headers().firstValue("Location"))
+          .hasValue("https://wallet.example/billing?topup=success&session=" + session.getId());
+      assertThat(emulator.checkoutSession(session.getId()).orElseThrow())
+          .containsEntry("status", "complete")
+          .containsEntry("payment_status", "paid");
+      assertThat(emulator.charges())
+          .singleElement()
+          .satisfies(
+              c -> {
+                assertThat(c.amount()).isEqualTo(2_500);
+                assertThat(c.currency()).isEqualTo("eur");
+                assertThat(c.metadata()).containsEntry("account_id", "acct_1");
+              });
+      Event event = hook.await("checkout.session.completed");
+      Session sent = (Session) event.getDataObjectDeserializer().getObject().orElseThrow();
+      assertThat(sent.getId()).isEqualTo(session.getId());
+      assertThat(sent.getPaymentStatus()).isEqualTo("paid");
+
+      // Paid once: the page says so, and Pay again charges nothing.
+      assertThat(get(session.getUrl(), "text/html").body())
+          .contains("This payment is complete")
+          .doesNotContain("<button");
+      assertThat(post(session.getUrl() + "/pay").statusCode()).isEqualTo(409);
+      assertThat(emulator.charges()).hasSize(1);
+    }
+  }
+
+  @Test
+  void cancelOnThePageReturnsToTheSiteAndChargesNothing() throws Exception {
+    Session session = checkout("usd", 5_000L);
+
+    HttpResponse<String> cancelled = post(session.getUrl() + "/cancel");
+
+    assertThat(cancelled.statusCode()).isEqualTo(303);
+    assertThat(cancelled.headers().firstValue("Location"))
+        .hasValue("https://wallet.example/billing?topup=cancelled");
+    assertThat(emulator.charges()).isEmpty();
+    assertThat(emulator.events()).isEmpty();
+    // As on Stripe, the customer may come back to it until it expires.
+    assertThat(emulator.checkoutSession(session.getId()).orElseThrow())
+        .containsEntry("status", "open");
+  }
+
+  @Test
+  void anExpiredSessionsPageSaysSoAndCannotBePaid() throws Exception {
+    Session session = checkout("usd", 5_000L);
+    emulator.expireCheckout(session.getId());
+
+    assertThat(get(session.getUrl(), "text/html").body())
+        .contains("This checkout session has expired")
+        .doesNotContain("<button");
+    assertThat(post(session.getUrl() + "/pay").statusCode()).isEqualTo(409);
+    assertThat(emulator.charges()).isEmpty();
+    assertThat(
+            get(emulator.apiBase() + "/_emulator/checkout/cs_test_none", "text/html").statusCode())
+        .isEqualTo(404);
+  }
+
+  // --- the stand-in Stripe.js
+
+  @Test
+  void theStandInStripeJsIsServedAsJavaScriptToAnyOrigin() throws Exception {
+    HttpResponse<String> script = get(emulator.stripeJsUrl(), "*/*");
+
+    assertThat(emulator.stripeJsUrl()).isEqualTo(emulator.apiBase() + "/v3/");
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.headers().firstValue("Content-Type"))
+        .hasValue("text/javascript; charset=utf-8");
+    assertThat(script.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+    assertThat(script.body())
+        .contains(
+            "Stripe emulator - test mode",
+            "window.Stripe = function (publishableKey)",
+            "confirmCardPayment: function (clientSecret, data)",
+            "handleNextAction: function (options)",
+            "var API = \"" + emulator.apiBase() + "\";",
+            "/confirm_with_client_secret");
+  }
+
+  @Test
+  void confirmingWithTheClientSecretAuthenticatesThePaymentIntent() throws Exception {
+    try (WebhookReceiver hook = new WebhookReceiver(emulator)) {
+      PaymentIntent pi = needingAuthentication();
+      String confirm = confirmUrl(pi.getId());
+
+      HttpResponse<String> wrong =
+          post(confirm, "client_secret=" + pi.getId() + "_secret_wrong&key=pk_test_page");
+      assertThat(wrong.statusCode()).isEqualTo(400);
+      assertThat(wrong.body()).contains("\"payment_intent_invalid_parameter\"");
+      assertThat(wrong.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+      assertThat(emulator.paymentIntent(pi.getId()).orElseThrow())
+          .containsEntry("status", "requires_action");
+      assertThat(emulator.charges()).isEmpty();
+      HttpResponse<String> secretKey =
+          post(confirm, "client_secret=" + pi.getClientSecret() + "&key=sk_test_page");
+      assertThat(secretKey.statusCode()).isEqualTo(401);
+      assertThat(emulator.charges()).isEmpty();
+
+      HttpResponse<String> right =
+          post(confirm, "client_secret=" + pi.getClientSecret() + "&key=pk_test_page");
+
+      assertThat(right.statusCode()).as(right.body()).isEqualTo(200);
+      assertThat(right.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+      assertThat(right.body())
+          .contains("\"id\":\"" + pi.getId() + "\"", "\"status\":\"succeeded\"");
+      assertThat(emulator.charges())
+          .singleElement()
+          .satisfies(c -> assertThat(c.paymentIntent()).isEqualTo(pi.getId()));
+      Event event = hook.await("payment_intent.succeeded");
+      PaymentIntent sent =
+          (PaymentIntent) event.getDataObjectDeserializer().getObject().orElseThrow();
+      assertThat(sent.getId()).isEqualTo(pi.getId());
+      assertThat(sent.getStatus()).isEqualTo("succeeded");
+    }
+  }
+
+  @Test
+  void aBrowserMayCallTheConfirmationFromAnotherOrigin() throws Exception {
+    PaymentIntent pi = needingAuthentication();
+
+    HttpResponse<String> preflight =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(confirmUrl(pi.getId())))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "http://127.0.0.1:8080")
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "content-type")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(preflight.statusCode()).isEqualTo(204);
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods"))
+        .hasValue("POST, OPTIONS");
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers"))
+        .hasValue("Content-Type");
+    assertThat(emulator.charges()).isEmpty();
+  }
+
+  @Test
+  void anOwnerWhoFailsAuthenticationGetsStripesErrorAndIsNotCharged() throws Exception {
+    try (WebhookReceiver hook = new WebhookReceiver(emulator)) {
+      PaymentIntent pi = needingAuthentication();
+      emulator.refuseAuthentication(pi.getId());
+
+      HttpResponse<String> refused =
+          post(
+              confirmUrl(pi.getId()),
+              "client_secret=" + pi.getClientSecret() + "&key=pk_test_page");
+
+      assertThat(refused.statusCode()).isEqualTo(402);
+      assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+      assertThat(refused.body())
+          .contains(
+              "\"type\":\"invalid_request_error\"",
+              "\"code\":\"payment_intent_authentication_failure\"",
+              "\"message\":\"We are unable to authenticate your payment method.");
+      assertThat(emulator.charges()).isEmpty();
+      assertThat(emulator.paymentIntent(pi.getId()).orElseThrow())
+          .containsEntry("status", "requires_payment_method");
+      PaymentIntent sent =
+          (PaymentIntent)
+              hook.await("payment_intent.payment_failed")
+                  .getDataObjectDeserializer()
+                  .getObject()
+                  .orElseThrow();
+      assertThat(sent.getLastPaymentError().getCode())
+          .isEqualTo("payment_intent_authentication_failure");
+    }
+  }
+
   private StripeClient client(int retries) {
     return StripeClient.builder()
         .setApiKey("sk_test_emulator")
@@ -302,6 +538,129 @@ class StripeEmulatorTest {
         .setConnectTimeout(2000)
         .setReadTimeout(5000)
         .build();
+  }
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /** A top-up as the wallet API starts one: API credits, back to the billing page. */
+  private Session checkout(String currency, long amount) throws Exception {
+    return stripe
+        .v1()
+        .checkout()
+        .sessions()
+        .create(
+            SessionCreateParams.builder()
+                .setMode(SessionCreateParams.Mode.PAYMENT)
+                .setSuccessUrl(
+                    "https://wallet.example/billing?topup=success&session={CHECKOUT_SESSION_ID}")
+                .setCancelUrl("https://wallet.example/billing?topup=cancelled")
+                .putMetadata("account_id", "acct_1")
+                .addLineItem(
+                    SessionCreateParams.LineItem.builder()
+                        .setQuantity(1L)
+                        .setPriceData(
+                            SessionCreateParams.LineItem.PriceData.builder()
+                                .setCurrency(currency)
+                                .setUnitAmount(amount)
+                                .setProductData(
+                                    SessionCreateParams.LineItem.PriceData.ProductData.builder()
+                                        .setName("API credits")
+                                        .build())
+                                .build())
+                        .build())
+                .build());
+  }
+
+  /** An on-session payment whose bank asks the owner to authenticate. */
+  private PaymentIntent needingAuthentication() throws Exception {
+    String customer = emulator.createCustomer("a@example.com");
+    PaymentIntent pi =
+        stripe
+            .v1()
+            .paymentIntents()
+            .create(
+                PaymentIntentCreateParams.builder()
+                    .setAmount(5_000L)
+                    .setCurrency("usd")
+                    .setCustomer(customer)
+                    .setPaymentMethod("pm_card_authenticationRequired")
+                    .setConfirm(true)
+                    .putMetadata("account_id", "acct_1")
+                    .build());
+    assertThat(pi.getStatus()).isEqualTo("requires_action");
+    return pi;
+  }
+
+  private String confirmUrl(String paymentIntent) {
+    return emulator.apiBase()
+        + "/_emulator/payment_intents/"
+        + paymentIntent
+        + "/confirm_with_client_secret";
+  }
+
+  private static HttpResponse<String> get(String url, String accept) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url)).header("Accept", accept).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** As a browser posts a form (or Stripe.js its call). */
+  private static HttpResponse<String> post(String url, String form) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Origin", "http://127.0.0.1:8080")
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(String url) throws Exception {
+    return post(url, "");
+  }
+
+  /** A webhook endpoint: keeps what the emulator sends, and checks Stripe's signature on it. */
+  private static final class WebhookReceiver implements AutoCloseable {
+
+    private final List<String[]> received = new CopyOnWriteArrayList<>();
+    private final HttpServer server;
+
+    WebhookReceiver(StripeEmulator emulator) throws Exception {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext(
+          "/hook",
+          exchange -> {
+            received.add(
+                new String[] {
+                  new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+                  exchange.getRequestHeaders().getFirst("Stripe-Signature")
+                });
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+          });
+      server.start();
+      emulator.webhook("http://127.0.0.1:" + server.getAddress().getPort() + "/hook", "whsec_test");
+    }
+
+    /** The first event of {@code type}, its signature verified. */
+    Event await(String type) throws Exception {
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (System.nanoTime() < deadline) {
+        for (String[] r : received) {
+          Event event = Webhook.constructEvent(r[0], r[1], "whsec_test", 300);
+          if (event.getType().equals(type)) {
+            return event;
+          }
+        }
+        Thread.sleep(20);
+      }
+      throw new AssertionError("no " + type + " event reached the webhook");
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
   }
 
   private static PaymentIntentCreateParams charge(String customer, String pm, long amount) {

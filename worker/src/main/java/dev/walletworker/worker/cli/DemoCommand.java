@@ -1,9 +1,11 @@
 package dev.walletworker.worker.cli;
 
-import dev.walletworker.worker.demo.Demo;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "demo",
@@ -27,6 +29,8 @@ final class DemoCommand implements Callable<Integer> {
       description = "Simulated days of usage (default 30).")
   int days;
 
+  @Spec CommandSpec spec;
+
   private final CliEnvironment env;
 
   DemoCommand(CliEnvironment env) {
@@ -36,13 +40,18 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (accounts < 1 || accounts > 100_000) {
-      throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "--accounts must be between 1 and 100000");
+      throw new ParameterException(spec.commandLine(), "--accounts must be between 1 and 100000");
     }
     if (days < 1 || days > 365) {
-      throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "--days must be between 1 and 365");
+      throw new ParameterException(spec.commandLine(), "--days must be between 1 and 365");
     }
-    return new Demo(accounts, days, env.out, env.err).run();
+    DemoRunner demo =
+        DemoRunner.installed()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the demo is not part of the production jar: run it with bin/worker demo"
+                            + " (it builds and runs demo/target/wallet-worker-demo.jar)"));
+    return demo.run(accounts, days, env.out, env.err);
   }
 }

@@ -45,23 +45,6 @@ class BinWorkerProcessIntegrationTest {
   }
 
   @Test
-  void theDemoRunsTheWholeSystemAndReconciles() throws Exception {
-    Run demo = worker(String.valueOf(freePort()), "demo", "--accounts", "60", "--days", "6");
-
-    assertThat(demo.code).as(demo.err).isZero();
-    assertThat(demo.out)
-        .contains(
-            "wallet-worker demo: 60 accounts, 6 simulated days of usage",
-            "auto top-ups charged",
-            "reconciled")
-        .doesNotContain("NOT reconciled");
-    assertThat(workDir.resolve("var/demo/mail")).isDirectoryContaining("glob:**.eml");
-    // And again: the demo starts from a fresh database each time.
-    assertThat(worker(String.valueOf(freePort()), "demo", "--accounts", "20", "--days", "2").code)
-        .isZero();
-  }
-
-  @Test
   void badUsageIsOneLineOnStderrAndExitTwo() throws Exception {
     Run run = worker(String.valueOf(freePort()), "wallet", "usage");
 

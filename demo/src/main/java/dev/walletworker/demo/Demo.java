@@ -1,4 +1,4 @@
-package dev.walletworker.worker.demo;
+package dev.walletworker.demo;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -46,7 +46,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * and the real daemon with its scheduler; accounts with a spread of settings and test cards; a
  * simulated month of usage through the ledger while the jobs react; then a summary.
  */
-public final class Demo {
+final class Demo {
 
   private static final String[] DECLINING = {
     "pm_card_chargeDeclinedInsufficientFunds",
@@ -63,14 +63,14 @@ public final class Demo {
   private final Map<String, BigDecimal> thresholds = new ConcurrentHashMap<>();
   private final Map<String, List<Instant>> crossings = new ConcurrentHashMap<>();
 
-  public Demo(int accountCount, int days, PrintStream out, PrintStream err) {
+  Demo(int accountCount, int days, PrintStream out, PrintStream err) {
     this.accountCount = accountCount;
     this.days = days;
     this.out = out;
     this.err = err;
   }
 
-  public int run() throws Exception {
+  int run() throws Exception {
     long started = System.nanoTime();
     Path dir = Path.of("var/demo").toAbsolutePath();
     Path mailDir = dir.resolve("mail");

@@ -1,0 +1,183 @@
+package dev.walletworker.stripe.emulator;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A stored PaymentIntent. Immutable: each change stores a new one, so what was answered or sent in
+ * an event stays as it was.
+ *
+ * @param amount in the currency's minor unit
+ * @param lastPaymentError Stripe's {@code last_payment_error} object, or null
+ * @param nextAction Stripe's {@code next_action} object, or null
+ */
+record PaymentIntent(
+    String id,
+    long amount,
+    long amountReceived,
+    String currency,
+    String customer,
+    String paymentMethod,
+    Map<String, String> metadata,
+    String status,
+    String clientSecret,
+    String latestCharge,
+    Map<String, Object> lastPaymentError,
+    Map<String, Object> nextAction,
+    String description,
+    long created) {
+
+  static final String SUCCEEDED = "succeeded";
+  static final String REQUIRES_PAYMENT_METHOD = "requires_payment_method";
+  static final String REQUIRES_CONFIRMATION = "requires_confirmation";
+  static final String REQUIRES_ACTION = "requires_action";
+
+  /** A new PaymentIntent, not confirmed yet. */
+  static PaymentIntent create(
+      long amount,
+      String currency,
+      String customer,
+      String paymentMethod,
+      Map<String, String> metadata,
+      String description) {
+    String id = "pi_" + Ids.random(24);
+    return new PaymentIntent(
+        id,
+        amount,
+        0,
+        currency,
+        customer,
+        paymentMethod,
+        Maps.frozen(metadata),
+        REQUIRES_PAYMENT_METHOD,
+        id + "_secret_" + Ids.random(24),
+        null,
+        null,
+        null,
+        description,
+        Ids.now());
+  }
+
+  boolean succeeded() {
+    return SUCCEEDED.equals(status);
+  }
+
+  /** Whether {@code clientSecret} is this PaymentIntent's, as Stripe.js presents it. */
+  boolean hasClientSecret(String secret) {
+    return clientSecret.equals(secret);
+  }
+
+  PaymentIntent withStatus(String newStatus) {
+    return new PaymentIntent(
+        id,
+        amount,
+        amountReceived,
+        currency,
+        customer,
+        paymentMethod,
+        metadata,
+        newStatus,
+        clientSecret,
+        latestCharge,
+        lastPaymentError,
+        nextAction,
+        description,
+        created);
+  }
+
+  /** The customer must act (3-D Secure): Stripe.js handles it with the client secret. */
+  PaymentIntent requiringAction() {
+    return new PaymentIntent(
+        id,
+        amount,
+        amountReceived,
+        currency,
+        customer,
+        paymentMethod,
+        metadata,
+        REQUIRES_ACTION,
+        clientSecret,
+        latestCharge,
+        lastPaymentError,
+        Map.of("type", "use_stripe_sdk", "use_stripe_sdk", Map.of()),
+        description,
+        created);
+  }
+
+  /** Paid in full by charge {@code chargeId}. */
+  PaymentIntent paid(String chargeId) {
+    return new PaymentIntent(
+        id,
+        amount,
+        amount,
+        currency,
+        customer,
+        paymentMethod,
+        metadata,
+        SUCCEEDED,
+        clientSecret,
+        chargeId,
+        null,
+        null,
+        description,
+        created);
+  }
+
+  /** Not paid: back to needing a payment method, with why. */
+  PaymentIntent failed(Map<String, Object> error) {
+    return new PaymentIntent(
+        id,
+        amount,
+        amountReceived,
+        currency,
+        customer,
+        paymentMethod,
+        metadata,
+        REQUIRES_PAYMENT_METHOD,
+        clientSecret,
+        latestCharge,
+        Maps.frozen(error),
+        null,
+        description,
+        created);
+  }
+
+  /** As Stripe's API shows it (with a secret key). */
+  Map<String, Object> json() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", id);
+    json.put("object", "payment_intent");
+    json.put("amount", amount);
+    json.put("amount_received", amountReceived);
+    json.put("currency", currency);
+    json.put("customer", customer);
+    json.put("payment_method", paymentMethod);
+    json.put("metadata", metadata);
+    json.put("status", status);
+    json.put("client_secret", clientSecret);
+    json.put("capture_method", "automatic");
+    json.put("confirmation_method", "automatic");
+    json.put("latest_charge", latestCharge);
+    json.put("last_payment_error", lastPaymentError);
+    json.put("next_action", nextAction);
+    json.put("created", created);
+    json.put("livemode", false);
+    json.put("description", description);
+    return json;
+  }
+
+  /** What Stripe.js shows a page holding only the client secret. */
+  Map<String, Object> publicJson() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", id);
+    json.put("object", "payment_intent");
+    json.put("amount", amount);
+    json.put("currency", currency);
+    json.put("status", status);
+    json.put("client_secret", clientSecret);
+    json.put("last_payment_error", lastPaymentError);
+    json.put("next_action", nextAction);
+    json.put("livemode", false);
+    return json;
+  }
+}
