@@ -27,7 +27,10 @@ public final class Amounts {
     if (text == null || !PLAIN_DECIMAL.matcher(text.strip()).matches()) {
       throw new WalletException(
           ErrorType.INVALID_AMOUNT,
-          param + " must be a decimal number such as 25.50, got '" + Texts.abbreviate(text) + "'",
+          param
+              + " must be a plain decimal number such as 25.50, got '"
+              + Texts.abbreviate(text)
+              + "'",
           param);
     }
     return checkRange(new BigDecimal(text.strip()), param);
@@ -60,7 +63,7 @@ public final class Amounts {
     if (decimals(amount) > 2) {
       throw new WalletException(
           ErrorType.INVALID_AMOUNT,
-          param + " must be in whole cents (at most 2 decimals), got " + amount.toPlainString(),
+          param + " must be in whole cents (at most 2 decimals), got " + format(amount),
           param);
     }
     return amount;
@@ -87,16 +90,17 @@ public final class Amounts {
     checkRange(amount, param);
   }
 
-  private static BigDecimal checkRange(BigDecimal amount, String param) {
+  /** At most {@value #SCALE} decimals and at most {@link #MAX}: every amount's first rule. */
+  public static BigDecimal checkRange(BigDecimal amount, String param) {
     if (decimals(amount) > SCALE) {
       throw new WalletException(
           ErrorType.INVALID_AMOUNT,
-          param + " has more than " + SCALE + " decimal places: " + amount.toPlainString(),
+          param + " has more than " + SCALE + " decimal places: " + format(amount),
           param);
     }
     if (amount.abs().compareTo(MAX) > 0) {
       throw new WalletException(
-          ErrorType.INVALID_AMOUNT, param + " must be at most " + MAX.toPlainString(), param);
+          ErrorType.INVALID_AMOUNT, param + " must be at most " + format(MAX), param);
     }
     return amount;
   }

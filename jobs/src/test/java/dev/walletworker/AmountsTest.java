@@ -38,7 +38,7 @@ class AmountsTest {
   void refusesAnythingButPlainDecimals(String text) {
     assertThatThrownBy(() -> Amounts.parse(text, "amount"))
         .isInstanceOf(WalletException.class)
-        .hasMessageContaining("amount must be a decimal number");
+        .hasMessageContaining("amount must be a plain decimal number");
   }
 
   @Test
@@ -50,7 +50,19 @@ class AmountsTest {
   @Test
   void refusesHugeAmounts() {
     assertThatThrownBy(() -> Amounts.parse("1000000000.01", "amount"))
-        .hasMessageContaining("at most 1000000000");
+        .hasMessageContaining("at most 1000000000.00");
+  }
+
+  @Test
+  void amountsInErrorMessagesFollowTheDisplayRule() {
+    // What the ledger keeps (6 decimals) is not what a reader is shown.
+    BigDecimal kept = Amounts.requirePositive(new BigDecimal("99.995"), "amount");
+
+    assertThatThrownBy(() -> Amounts.requireCents(kept, "amount"))
+        .hasMessageEndingWith("got 99.995")
+        .hasMessageNotContaining("99.995000");
+    assertThatThrownBy(() -> Amounts.requirePositive(new BigDecimal("-5.000000"), "amount"))
+        .hasMessageEndingWith("got -5.00");
   }
 
   @Test

@@ -113,6 +113,7 @@ public final class Accounts {
               (next.autoTopUp().enabled() && !current.autoTopUp().enabled())
                   || !java.util.Objects.equals(
                       next.autoTopUp().paymentMethodId(), current.autoTopUp().paymentMethodId());
+          boolean limitChanged = !sameLimit(next.spendingLimit(), current.spendingLimit());
           db.jdbc()
               .sql(
                   "UPDATE wallets SET auto_topup_enabled = ?, auto_topup_threshold = ?,"
@@ -124,7 +125,10 @@ public final class Accounts {
                       // the card: past declines were about the old situation.
                       + " auto_topup_failures = CASE WHEN ? THEN 0 ELSE auto_topup_failures END,"
                       + " auto_topup_retry_after = CASE WHEN ? THEN NULL ELSE auto_topup_retry_after END,"
-                      + " auto_topup_disabled_reason = CASE WHEN ? THEN NULL ELSE auto_topup_disabled_reason END"
+                      + " auto_topup_disabled_reason = CASE WHEN ? THEN NULL ELSE auto_topup_disabled_reason END,"
+                      // A changed limit is a new limit: its 80% and 100% alerts are armed again.
+                      + " spend_alert_month = CASE WHEN ? THEN NULL ELSE spend_alert_month END,"
+                      + " spend_warning_month = CASE WHEN ? THEN NULL ELSE spend_warning_month END"
                       + " WHERE account_id = ?")
               .params(
                   next.autoTopUp().enabled(),
@@ -141,6 +145,8 @@ public final class Accounts {
                   freshStart,
                   freshStart,
                   freshStart || !next.autoTopUp().enabled(),
+                  limitChanged,
+                  limitChanged,
                   accountId)
               .update();
           log.info(
@@ -251,7 +257,8 @@ public final class Accounts {
     BigDecimal monthly =
         change.monthlyLimit == null
             ? limit.monthlyLimit()
-            : Amounts.requireNonNegative(change.monthlyLimit, "spending_limit.monthly_limit");
+            : SpendingLimitSettings.requireMonthlyLimit(
+                change.monthlyLimit, current.currency(), "spending_limit.monthly_limit");
     boolean limitOn = pick(change.limitEnabled, limit.enabled());
     if (limitOn && monthly == null) {
       throw new WalletException(
@@ -269,6 +276,14 @@ public final class Accounts {
         new LowBalanceAlertSettings(alertOn, alertThreshold),
         new SpendingLimitSettings(limitOn, monthly, action),
         current.autoTopUpState());
+  }
+
+  private static boolean sameLimit(SpendingLimitSettings a, SpendingLimitSettings b) {
+    return a.enabled() == b.enabled()
+        && a.action() == b.action()
+        && (a.monthlyLimit() == null
+            ? b.monthlyLimit() == null
+            : b.monthlyLimit() != null && a.monthlyLimit().compareTo(b.monthlyLimit()) == 0);
   }
 
   private static boolean pick(Boolean change, boolean current) {

@@ -22,7 +22,9 @@ public enum SpendingLimitAction {
     }
     throw new WalletException(
         ErrorType.INVALID_REQUEST,
-        "action must be block or alert, got '" + dev.walletworker.Texts.abbreviate(code) + "'",
-        "action");
+        "spending_limit.action must be block or alert, got '"
+            + dev.walletworker.Texts.abbreviate(code)
+            + "'",
+        "spending_limit.action");
   }
 }

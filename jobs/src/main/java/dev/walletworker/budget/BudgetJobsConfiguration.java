@@ -51,12 +51,13 @@ public class BudgetJobsConfiguration {
       Database db,
       SpendingBlocks blocks,
       MailOutbox mail,
+      Clock clock,
       JdbcPagingItemReader<String> spendingLimitCandidatesItemReader) {
     return new StepBuilder("enforce-spending-limits", jobRepository)
         .<String, String>chunk(100)
         .transactionManager(db.transactionManager())
         .reader(spendingLimitCandidatesItemReader)
-        .processor(new EnforceSpendingLimitItemProcessor(db, blocks, mail))
+        .processor(new EnforceSpendingLimitItemProcessor(db, blocks, mail, clock))
         .writer(chunk -> {})
         .build();
   }

@@ -5,6 +5,7 @@ import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
 import java.math.BigDecimal;
 import java.sql.Date;
+import java.time.Clock;
 import java.time.YearMonth;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +15,7 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
  * Decides one account against its spending limit, holding the wallet's row lock: block at the limit
  * (action block), alert at the limit and at 80% once a month (action alert), and lift a
  * spending-limit block that no longer applies (a new month, a raised or disabled limit, or the
- * action switched to alert). Returns what it did, or null.
+ * action switched to alert). Returns what it did last, or null.
  */
 final class EnforceSpendingLimitItemProcessor implements ItemProcessor<String, String> {
 
@@ -23,11 +24,14 @@ final class EnforceSpendingLimitItemProcessor implements ItemProcessor<String, S
   private final Database db;
   private final SpendingBlocks blocks;
   private final MailOutbox mail;
+  private final Clock clock;
 
-  EnforceSpendingLimitItemProcessor(Database db, SpendingBlocks blocks, MailOutbox mail) {
+  EnforceSpendingLimitItemProcessor(
+      Database db, SpendingBlocks blocks, MailOutbox mail, Clock clock) {
     this.db = db;
     this.blocks = blocks;
     this.mail = mail;
+    this.clock = clock;
   }
 
   @Override
@@ -55,10 +59,13 @@ final class EnforceSpendingLimitItemProcessor implements ItemProcessor<String, S
     boolean blockedByLimit =
         "blocked".equals(w.get("status")) && SpendingBlocks.REASON.equals(w.get("blocked_reason"));
 
+    String done = null;
     if (blockedByLimit && !(over && block)) {
       boolean newMonth =
           ((java.sql.Timestamp) w.get("blocked_since")).toInstant().isBefore(blocks.start(month));
-      return blocks.unblock(accountId, newMonth, limit, currency, month) ? "unblocked" : null;
+      done = blocks.unblock(accountId, newMonth, limit, currency, month) ? "unblocked" : null;
+      // Not done yet: an account switched from block to alert while over its limit gets its
+      // 100% alert in this same run, as any account over its limit under alert does.
     }
     if (over && block) {
       blocks.block(accountId, limit, spend, currency, month);
@@ -81,7 +88,7 @@ final class EnforceSpendingLimitItemProcessor implements ItemProcessor<String, S
           .update();
       return "warned";
     }
-    return null;
+    return done;
   }
 
   private void alert(
@@ -97,6 +104,10 @@ final class EnforceSpendingLimitItemProcessor implements ItemProcessor<String, S
     payload.put("percent", percent);
     payload.put("currency", currency);
     payload.put("month", month.toString());
-    mail.enqueue(MailKind.SPENDING_ALERT, accountId, month + ":" + percent, payload);
+    // One email per alert: spend_alert_month and spend_warning_month, set in this transaction,
+    // keep a re-run from alerting again; a change of the limit re-arms them (Accounts), and the
+    // alert's time in the key lets the re-armed alert be queued in the same month.
+    mail.enqueue(
+        MailKind.SPENDING_ALERT, accountId, month + ":" + percent + ":" + clock.millis(), payload);
   }
 }

@@ -45,14 +45,21 @@ public final class SpendingBlocks {
     return month.atDay(1).atStartOfDay(clock.getZone()).toInstant();
   }
 
+  /**
+   * Blocks an active account and queues its email. The email is one per block: its dedupe key names
+   * the block's time, as the unblock's does, so a second block in the same month (after the limit
+   * was raised, the action switched, or ops lifted the block) is told too. A re-run finds the
+   * account blocked already and changes nothing.
+   */
   void block(
       String accountId, BigDecimal limit, BigDecimal spend, String currency, YearMonth month) {
+    Timestamp since = Timestamp.from(clock.instant());
     int changed =
         db.jdbc()
             .sql(
                 "UPDATE accounts SET status = 'blocked', blocked_reason = ?, blocked_since = ?"
                     + " WHERE id = ? AND status = 'active'")
-            .params(REASON, Timestamp.from(clock.instant()), accountId)
+            .params(REASON, since, accountId)
             .update();
     if (changed == 1) {
       Map<String, Object> payload = new HashMap<>();
@@ -60,7 +67,13 @@ public final class SpendingBlocks {
       payload.put("spend", spend);
       payload.put("currency", currency);
       payload.put("month", month.toString());
-      mail.enqueue(MailKind.SPENDING_LIMIT_BLOCKED, accountId, month.toString(), payload);
+      // Where "next month" starts: the zone months are counted in (TIME_ZONE).
+      payload.put("zone", clock.getZone().getId());
+      mail.enqueue(
+          MailKind.SPENDING_LIMIT_BLOCKED,
+          accountId,
+          month + ":" + since.toInstant().toEpochMilli(),
+          payload);
       log.warn(
           "account blocked account={} reason={} spend={} limit={} month={}",
           accountId,

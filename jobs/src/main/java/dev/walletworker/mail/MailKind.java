@@ -93,7 +93,7 @@ public enum MailKind {
       Map.of("cap", 5, "amount", 25, "currency", "USD", "balance", 4.20)),
   SPENDING_LIMIT_BLOCKED(
       "API access paused: {{limit}} monthly spending limit reached",
-      Map.of("limit", 100, "spend", 100.04, "currency", "USD", "month", "2026-11")),
+      Map.of("limit", 100, "spend", 100.04, "currency", "USD", "month", "2026-11", "zone", "UTC")),
   SPENDING_ALERT(
       "{{percent}}% of your {{limit}} monthly spending limit used",
       Map.of("limit", 100, "spend", 80.12, "percent", 80, "currency", "USD", "month", "2026-11")),

@@ -10,6 +10,9 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.text.NumberFormat;
+import java.time.YearMonth;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Currency;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -35,6 +38,9 @@ public final class MailRenderer {
           "auto_topup_amount",
           "auto_topup_threshold",
           "new_balance");
+
+  private static final DateTimeFormatter MONTH =
+      DateTimeFormatter.ofPattern("MMMM uuuu", Locale.ENGLISH);
 
   private final String dashboardUrl;
   private final Map<MailKind, Template[]> templates = new EnumMap<>(MailKind.class);
@@ -79,6 +85,10 @@ public final class MailRenderer {
         model.put(key, money(new BigDecimal(value.toString()), currency));
       }
     }
+    Object month = payload.get("month");
+    if (month != null) {
+      model.put("month", month(month.toString()));
+    }
     model.put("account", name == null || name.isBlank() ? email : name);
     model.put("account_id", accountId);
     model.put("email", email);
@@ -96,6 +106,18 @@ public final class MailRenderer {
     format.setMaximumFractionDigits(2);
     format.setRoundingMode(RoundingMode.HALF_UP);
     return format.format(amount);
+  }
+
+  /**
+   * {@code 2026-11} (how payloads carry a month) as the owner reads it: {@code November 2026}.
+   * Anything else is shown as it is.
+   */
+  static String month(String yearMonth) {
+    try {
+      return YearMonth.parse(yearMonth).format(MONTH);
+    } catch (DateTimeParseException notAMonth) {
+      return yearMonth;
+    }
   }
 
   /** Header values never carry line breaks or other control characters. */

@@ -5,16 +5,12 @@ import dev.walletworker.Ids;
 import dev.walletworker.Texts;
 import dev.walletworker.WalletException;
 import dev.walletworker.db.Database;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -180,13 +176,7 @@ public final class ServiceKeys {
   }
 
   static String hash(String key) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.walletworker.KeyHashes.sha256(key);
   }
 
   private static ServiceKey map(ResultSet rs, int row) throws SQLException {

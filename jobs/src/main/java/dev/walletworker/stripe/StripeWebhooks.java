@@ -54,7 +54,7 @@ public final class StripeWebhooks {
           "invalid Stripe-Signature: " + e.getMessage(),
           "Stripe-Signature");
     } catch (RuntimeException e) {
-      throw new WalletException(ErrorType.INVALID_REQUEST, "malformed event payload", "body");
+      throw new WalletException(ErrorType.INVALID_REQUEST, "malformed event payload", null);
     }
     // Signed by Stripe, but a payload without these cannot be acted on: a clear 400, not a 500
     // that Stripe would retry for days.

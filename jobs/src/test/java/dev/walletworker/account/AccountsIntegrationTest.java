@@ -9,6 +9,7 @@ import dev.walletworker.testing.MutableClock;
 import dev.walletworker.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -135,6 +136,34 @@ class AccountsIntegrationTest {
             .alertEnabled(true)
             .alertThreshold(BigDecimal.TEN)
             .monthlyLimit(new BigDecimal("-5")));
+  }
+
+  @Test
+  void aMonthlyLimitBelowOneUnitOfTheCurrencyIsRefusedSayingTheSmallest() {
+    String id = accounts.create("a@example.com", null, "EUR").account().id();
+
+    for (String tooSmall : List.of("0", "0.000001", "0.99")) {
+      assertThatThrownBy(
+              () ->
+                  accounts.updateSettings(
+                      id,
+                      new SettingsChange()
+                          .limitEnabled(true)
+                          .monthlyLimit(new BigDecimal(tooSmall))))
+          .isInstanceOfSatisfying(
+              WalletException.class,
+              e -> {
+                assertThat(e.type()).isEqualTo(ErrorType.INVALID_AMOUNT);
+                assertThat(e.param()).isEqualTo("spending_limit.monthly_limit");
+                assertThat(e.getMessage()).contains("at least 1.00 EUR");
+              });
+    }
+    assertThat(accounts.get(id).wallet().spendingLimit().enabled()).isFalse();
+
+    accounts.updateSettings(
+        id, new SettingsChange().limitEnabled(true).monthlyLimit(new BigDecimal("1.00")));
+    assertThat(accounts.get(id).wallet().spendingLimit().monthlyLimit())
+        .isEqualByComparingTo("1.00");
   }
 
   @Test

@@ -17,6 +17,7 @@ import dev.walletworker.testing.MutableClock;
 import dev.walletworker.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -193,6 +194,99 @@ class SpendingLimitJobsIntegrationTest {
 
     assertThat(status(account)).isEqualTo(AccountStatus.BLOCKED);
     assertThat(mail(account)).containsExactly("spending_alert", "spending_limit_blocked");
+  }
+
+  @Test
+  void aSecondBlockInTheSameMonthAfterTheLimitWasRaisedIsEmailedToo() {
+    given(ZoneId.of("UTC"), Instant.parse("2026-11-15T12:00:00Z"));
+    String account = account("10.00", SpendingLimitAction.BLOCK, "100.00");
+    ledger.debitUsage(account, new BigDecimal("10"), null, null);
+    enforce();
+    clock.advance(Duration.ofMinutes(5));
+    accounts.updateSettings(account, new SettingsChange().monthlyLimit(new BigDecimal("20.00")));
+    enforce();
+    assertThat(status(account)).isEqualTo(AccountStatus.ACTIVE);
+
+    clock.advance(Duration.ofMinutes(5));
+    ledger.debitUsage(account, new BigDecimal("10"), null, null); // 20.00: the raised limit
+    enforce();
+    enforce();
+
+    assertThat(status(account)).isEqualTo(AccountStatus.BLOCKED);
+    assertThat(mail(account))
+        .containsExactly("spending_limit_blocked", "account_unblocked", "spending_limit_blocked");
+    assertThat(payloads(account).get(2)).contains("\"limit\": 20.000000");
+  }
+
+  @Test
+  void blockThenAlertThenBlockAgainTellsTheOwnerEachTime() {
+    given(ZoneId.of("UTC"), Instant.parse("2026-11-15T12:00:00Z"));
+    String account = account("10.00", SpendingLimitAction.BLOCK, "100.00");
+    ledger.debitUsage(account, new BigDecimal("12"), null, null);
+    enforce();
+
+    clock.advance(Duration.ofMinutes(5));
+    accounts.updateSettings(account, new SettingsChange().limitAction(SpendingLimitAction.ALERT));
+    enforce(); // the first run that sees it over its limit under alert: unblock and alert at once
+    assertThat(status(account)).isEqualTo(AccountStatus.ACTIVE);
+    assertThat(mail(account))
+        .containsExactly("spending_limit_blocked", "account_unblocked", "spending_alert");
+    assertThat(payloads(account).get(2)).contains("\"percent\": 100");
+
+    clock.advance(Duration.ofMinutes(5));
+    accounts.updateSettings(account, new SettingsChange().limitAction(SpendingLimitAction.BLOCK));
+    enforce();
+    enforce();
+
+    assertThat(status(account)).isEqualTo(AccountStatus.BLOCKED);
+    assertThat(mail(account))
+        .containsExactly(
+            "spending_limit_blocked",
+            "account_unblocked",
+            "spending_alert",
+            "spending_limit_blocked");
+  }
+
+  @Test
+  void aBlockLiftedByOpsAndImposedAgainIsEmailedAgain() {
+    given(ZoneId.of("UTC"), Instant.parse("2026-11-15T12:00:00Z"));
+    String account = account("10.00", SpendingLimitAction.BLOCK, "100.00");
+    ledger.debitUsage(account, new BigDecimal("10"), null, null);
+    enforce();
+
+    clock.advance(Duration.ofMinutes(5));
+    accounts.unblock(account); // ops lift it; the spend is still at the limit
+    enforce();
+    enforce();
+
+    assertThat(status(account)).isEqualTo(AccountStatus.BLOCKED);
+    assertThat(mail(account)).containsExactly("spending_limit_blocked", "spending_limit_blocked");
+  }
+
+  @Test
+  void anAccountOverItsLimitUnderAlertIsAlertedInTheFirstRunAndAgainForARaisedLimit() {
+    given(ZoneId.of("UTC"), Instant.parse("2026-11-15T12:00:00Z"));
+    String account = account("10.00", SpendingLimitAction.ALERT, "100.00");
+    ledger.debitUsage(account, new BigDecimal("15"), null, null); // from nothing to over at once
+
+    enforce();
+    assertThat(mail(account)).containsExactly("spending_alert");
+    assertThat(payloads(account).get(0)).contains("\"percent\": 100");
+
+    clock.advance(Duration.ofMinutes(5));
+    accounts.updateSettings(account, new SettingsChange().monthlyLimit(new BigDecimal("20.00")));
+    enforce();
+    assertThat(mail(account)).containsExactly("spending_alert");
+    ledger.debitUsage(account, new BigDecimal("2"), null, null); // 17: 85% of the new limit
+    enforce();
+    ledger.debitUsage(account, new BigDecimal("3"), null, null); // 20: the new limit
+    enforce();
+    enforce();
+
+    assertThat(mail(account)).containsExactly("spending_alert", "spending_alert", "spending_alert");
+    assertThat(payloads(account).get(1)).contains("\"percent\": 80", "\"limit\": 20.000000");
+    assertThat(payloads(account).get(2)).contains("\"percent\": 100", "\"limit\": 20.000000");
+    assertThat(status(account)).isEqualTo(AccountStatus.ACTIVE);
   }
 
   @Test

@@ -250,6 +250,52 @@ class LedgerIntegrationTest {
     assertRefused(() -> ledger.history(account, 0, null), ErrorType.INVALID_REQUEST);
   }
 
+  @Test
+  void aDebitStampedJustBeforeMidnightAfterTheNewMonthStartedNeverResetsTheCounter() {
+    // Given two processes on one database whose clocks are 2 ms apart at midnight.
+    MutableClock ahead = new MutableClock(Instant.parse("2026-12-01T00:00:00.001Z"));
+    MutableClock behind = new MutableClock(Instant.parse("2026-11-30T23:59:59.999Z"));
+    Ledger first = new Ledger(db.database(), ahead);
+    Ledger late = new Ledger(db.database(), behind);
+    ledger.credit(account, money("100"), TransactionType.REFUND, null, null);
+    late.debitUsage(account, money("3.00"), null, null); // November's last debit
+    first.debitUsage(account, money("5.00"), null, null); // December's first: starts from zero
+
+    // When a debit stamped 1 ms before midnight lands after December started.
+    late.debitUsage(account, money("2.00"), null, null);
+
+    // Then December's spend keeps its 5.00 and counts the late 2.00 too; nothing is lost.
+    assertThat(spend()).isEqualTo("2026-12-01 7.000000");
+    first.debitUsage(account, money("1.00"), null, null);
+    assertThat(spend()).isEqualTo("2026-12-01 8.000000");
+  }
+
+  @Test
+  void processesInDifferentZonesNeverTakeTheCounterBackAMonth() {
+    // Given 2026-12-01T02:00Z: December in UTC, still November 30 in New York.
+    MutableClock now = new MutableClock(Instant.parse("2026-12-01T02:00:00Z"));
+    Ledger utc = new Ledger(db.database(), now);
+    Ledger newYork =
+        new Ledger(db.database(), now.withZone(java.time.ZoneId.of("America/New_York")));
+    ledger.credit(account, money("100"), TransactionType.REFUND, null, null);
+    utc.debitUsage(account, money("10.00"), null, null);
+
+    // When the process in New York debits what it believes is November's usage.
+    newYork.debitUsage(account, money("4.00"), null, null);
+
+    // Then the counter stays in December and keeps both (the zones themselves must agree at
+    // start: the worker refuses a TIME_ZONE other than the one the database recorded).
+    assertThat(spend()).isEqualTo("2026-12-01 14.000000");
+  }
+
+  private String spend() {
+    return db.jdbc()
+        .sql("SELECT spend_month || ' ' || spend_month_to_date FROM wallets WHERE account_id = ?")
+        .param(account)
+        .query(String.class)
+        .single();
+  }
+
   private void assertRefused(Runnable call, ErrorType expected) {
     BigDecimal balance = ledger.balance(account);
     List<String> before = types();

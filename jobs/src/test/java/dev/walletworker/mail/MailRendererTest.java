@@ -46,6 +46,63 @@ class MailRendererTest {
   }
 
   @Test
+  void monthsAreWrittenAsPeopleSayThem() {
+    RenderedMail blocked =
+        renderer.render(
+            MailKind.SPENDING_LIMIT_BLOCKED,
+            "acct_x",
+            "a@example.com",
+            "Ada",
+            Map.of(
+                "limit",
+                100,
+                "spend",
+                100.04,
+                "currency",
+                "USD",
+                "month",
+                "2026-11",
+                "zone",
+                "Europe/Paris"));
+    RenderedMail alert =
+        renderer.render(
+            MailKind.SPENDING_ALERT,
+            "acct_x",
+            "a@example.com",
+            "Ada",
+            MailKind.SPENDING_ALERT.samplePayload());
+    RenderedMail unblocked =
+        renderer.render(
+            MailKind.ACCOUNT_UNBLOCKED,
+            "acct_x",
+            "a@example.com",
+            "Ada",
+            MailKind.ACCOUNT_UNBLOCKED.samplePayload());
+
+    assertThat(blocked.text())
+        .contains("($100.04 spent in November 2026)", "start of next month (Europe/Paris time)");
+    assertThat(blocked.html()).contains("spent in November 2026", "(Europe/Paris time)");
+    assertThat(alert.text() + alert.html()).contains("so far in November 2026");
+    assertThat(unblocked.text() + unblocked.html()).contains("a new month (December 2026)");
+    for (RenderedMail mail : java.util.List.of(blocked, alert, unblocked)) {
+      assertThat(mail.subject() + mail.text() + mail.html()).doesNotContain("2026-11", "2026-12");
+    }
+  }
+
+  @Test
+  void aBlockEmailQueuedBeforeItsPayloadNamedTheZoneStillReads() {
+    RenderedMail mail =
+        renderer.render(
+            MailKind.SPENDING_LIMIT_BLOCKED,
+            "acct_x",
+            "a@example.com",
+            null,
+            Map.of("limit", 100, "spend", 100.04, "currency", "USD", "month", "2026-11"));
+
+    assertThat(mail.text()).contains("at the start of next month.");
+  }
+
+  @Test
   void moneyIsRoundedToCentsInTheWalletsCurrency() {
     assertThat(MailRenderer.money(new BigDecimal("4.2049"), "USD")).isEqualTo("$4.20");
     assertThat(MailRenderer.money(new BigDecimal("0.005"), "USD")).isEqualTo("$0.01");

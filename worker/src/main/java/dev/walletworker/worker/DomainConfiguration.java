@@ -3,12 +3,14 @@ package dev.walletworker.worker;
 import dev.walletworker.account.Accounts;
 import dev.walletworker.account.ApiKeys;
 import dev.walletworker.db.Database;
+import dev.walletworker.db.SystemSettings;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.mail.MailOutbox;
 import dev.walletworker.metering.ModelPrices;
 import dev.walletworker.metering.ServiceKeys;
 import dev.walletworker.metering.UsageRecorder;
 import java.time.Clock;
+import java.time.ZoneId;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -16,10 +18,29 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class DomainConfiguration {
 
-  /** Time for everything; its zone decides where a calendar month starts. */
+  /**
+   * Time for everything; its zone decides where a calendar month starts. Every process on the
+   * database must count months in the same zone (else a debit of the old month could land after
+   * another process started the new one), so a process whose {@code TIME_ZONE} differs from the
+   * zone the database recorded refuses to start.
+   */
   @Bean
-  Clock clock(WorkerProperties properties) {
-    return Clock.system(properties.timeZone());
+  Clock clock(WorkerProperties properties, Database database) {
+    ZoneId configured = properties.timeZone();
+    Clock clock = Clock.system(configured);
+    ZoneId recorded = new SystemSettings(database).timeZone(configured, clock);
+    // Equal rules, not equal names: "UTC" and "Etc/UTC" start months at the same instant.
+    if (!recorded.getRules().equals(configured.getRules())) {
+      throw new IllegalStateException(
+          "TIME_ZONE (wallet.time-zone) is "
+              + configured.getId()
+              + ", but this database counts calendar months in "
+              + recorded.getId()
+              + " (recorded by the first process that started on it); start every process with"
+              + " TIME_ZONE="
+              + recorded.getId());
+    }
+    return clock;
   }
 
   @Bean

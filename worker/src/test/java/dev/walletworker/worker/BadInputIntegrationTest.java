@@ -47,6 +47,20 @@ class BadInputIntegrationTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final List<String> TABLE = new ArrayList<>();
 
+  /** The API's error types: the CLI's for mistakes in the input, and those only HTTP has. */
+  private static final List<String> API_ERROR_TYPES =
+      Stream.concat(
+              Stream.of(dev.walletworker.ErrorType.values()).map(t -> t.code()),
+              Stream.of(
+                  "authentication_error",
+                  "not_found",
+                  "method_not_allowed",
+                  "unsupported_media_type",
+                  "request_too_large",
+                  "payment_provider_error",
+                  "internal_error"))
+          .toList();
+
   private static StripeEmulator stripe;
   private static ConfigurableApplicationContext app;
   private static String base;
@@ -135,6 +149,199 @@ class BadInputIntegrationTest {
               + " "
               + cell(answer.message()));
     }
+  }
+
+  /**
+   * One vocabulary: a mistake the API and the CLI can both receive gets the same error {@code type}
+   * and {@code param} from each (the API's field names; the CLI's message adds its option).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("sameMistakes")
+  void theSameMistakeHasOneTypeAndOneParamInTheApiAndTheCli(SameMistake m) throws Exception {
+    String before = snapshot();
+
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + m.path()))
+            .header("Authorization", "Bearer " + key)
+            .header("Content-Type", "application/json")
+            .method(
+                m.method(),
+                m.body() == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(m.body()));
+    HttpResponse<String> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode api = apiError(response);
+    String[] argv =
+        Stream.concat(m.cli().stream(), Stream.of("--json"))
+            .map(a -> a.equals("ID") ? account : a)
+            .toArray(String[]::new);
+    Cli.Result cli = cli(Map.of(), argv);
+    JsonNode cliError = JSON.readTree(cli.out()).get("error");
+
+    assertThat(api.get("type").asString()).as(response.body()).isEqualTo(m.type());
+    assertThat(cliError.get("type").asString()).as(cli.out()).isEqualTo(m.type());
+    assertThat(api.get("param").asString()).as(response.body()).isEqualTo(m.param());
+    assertThat(cliError.get("param").asString()).as(cli.out()).isEqualTo(m.param());
+    assertThat(snapshot()).isEqualTo(before);
+  }
+
+  record SameMistake(
+      String what,
+      String type,
+      String param,
+      String method,
+      String path,
+      String body,
+      List<String> cli) {
+    @Override
+    public String toString() {
+      return what;
+    }
+  }
+
+  static Stream<SameMistake> sameMistakes() {
+    String topUp = "/v1/wallet/top-up";
+    String limit = "/v1/wallet/spending-limit";
+    String autoTopUp = "/v1/wallet/auto-topup";
+    return Stream.of(
+        new SameMistake(
+            "an amount that is not a number",
+            "invalid_amount",
+            "amount",
+            "POST",
+            topUp,
+            "{\"amount\": \"twelve\"}",
+            List.of("wallet", "usage", "ID", "--amount", "twelve")),
+        new SameMistake(
+            "an amount with an exponent",
+            "invalid_amount",
+            "amount",
+            "POST",
+            topUp,
+            "{\"amount\": 1e1}",
+            List.of("wallet", "credit", "ID", "--amount", "1e1", "--type", "topup")),
+        new SameMistake(
+            "an amount with more than 6 decimals",
+            "invalid_amount",
+            "amount",
+            "POST",
+            topUp,
+            "{\"amount\": 25.0000001}",
+            List.of("wallet", "usage", "ID", "--amount", "25.0000001")),
+        new SameMistake(
+            "a negative amount",
+            "invalid_amount",
+            "amount",
+            "POST",
+            topUp,
+            "{\"amount\": -25.00}",
+            List.of("wallet", "credit", "ID", "--amount", "-25.00", "--type", "topup")),
+        new SameMistake(
+            "a top-up not in whole cents",
+            "invalid_amount",
+            "amount",
+            "POST",
+            topUp,
+            "{\"amount\": 99.995}",
+            List.of("wallet", "credit", "ID", "--amount", "99.995", "--type", "topup")),
+        new SameMistake(
+            "a top-up below the minimum",
+            "amount_below_minimum",
+            "amount",
+            "POST",
+            topUp,
+            "{\"amount\": 9.99}",
+            List.of("wallet", "credit", "ID", "--amount", "9.99", "--type", "topup")),
+        new SameMistake(
+            "a top-up for sales",
+            "contact_sales",
+            "amount",
+            "POST",
+            topUp,
+            "{\"amount\": 500.00}",
+            List.of("wallet", "credit", "ID", "--amount", "500.00", "--type", "topup")),
+        new SameMistake(
+            "a monthly limit of zero",
+            "invalid_amount",
+            "spending_limit.monthly_limit",
+            "PUT",
+            limit,
+            "{\"spending_limit\": {\"monthly_limit\": 0}}",
+            List.of("accounts", "set", "ID", "--monthly-limit", "0")),
+        new SameMistake(
+            "a monthly limit with an exponent",
+            "invalid_amount",
+            "spending_limit.monthly_limit",
+            "PUT",
+            limit,
+            "{\"spending_limit\": {\"monthly_limit\": 1e1}}",
+            List.of("accounts", "set", "ID", "--monthly-limit", "1e1")),
+        new SameMistake(
+            "a huge monthly limit",
+            "invalid_amount",
+            "spending_limit.monthly_limit",
+            "PUT",
+            limit,
+            "{\"spending_limit\": {\"monthly_limit\": 1000000000000}}",
+            List.of("accounts", "set", "ID", "--monthly-limit", "1000000000000")),
+        new SameMistake(
+            "an unknown limit action",
+            "invalid_request",
+            "spending_limit.action",
+            "PUT",
+            limit,
+            "{\"spending_limit\": {\"action\": \"explode\"}}",
+            List.of("accounts", "set", "ID", "--limit-action", "explode")),
+        new SameMistake(
+            "a negative auto top-up threshold",
+            "invalid_amount",
+            "auto_topup.threshold",
+            "PUT",
+            autoTopUp,
+            "{\"auto_topup\": {\"threshold\": -1}}",
+            List.of("accounts", "set", "ID", "--topup-threshold", "-1")),
+        new SameMistake(
+            "an auto top-up amount below the minimum",
+            "amount_below_minimum",
+            "auto_topup.amount",
+            "PUT",
+            autoTopUp,
+            "{\"auto_topup\": {\"amount\": 5.00}}",
+            List.of("accounts", "set", "ID", "--topup-amount", "5.00")),
+        new SameMistake(
+            "auto top-up switched on without its values",
+            "invalid_request",
+            "auto_topup.threshold",
+            "PUT",
+            autoTopUp,
+            "{\"auto_topup\": {\"enabled\": true}}",
+            List.of("accounts", "set", "ID", "--auto-topup", "on")),
+        new SameMistake(
+            "an alert threshold with more than 6 decimals",
+            "invalid_amount",
+            "low_balance_alert.threshold",
+            "PUT",
+            "/v1/wallet/low-balance-alert",
+            "{\"low_balance_alert\": {\"threshold\": 0.0000001}}",
+            List.of("accounts", "set", "ID", "--alert-threshold", "0.0000001")),
+        new SameMistake(
+            "a cursor that is not in this wallet",
+            "invalid_request",
+            "starting_after",
+            "GET",
+            "/v1/wallet/transactions?starting_after=txn_000000000000000000000000",
+            null,
+            List.of(
+                "wallet",
+                "transactions",
+                "ID",
+                "--starting-after",
+                "txn_000000000000000000000000")));
+  }
+
+  private String snapshot() {
+    return snapshot(false);
   }
 
   /**
@@ -264,7 +471,20 @@ class BadInputIntegrationTest {
             "account_id"),
         api(422, "", "POST", "/v1/wallet/top-up", json, "{\"amount\": -25.00}", "amount"),
         api(422, "", "POST", "/v1/wallet/top-up", json, "{\"amount\": 0}", "amount"),
-        api(422, "", "POST", "/v1/wallet/top-up", json, "{\"amount\": 1e309}", "amount"),
+        api(400, "exponent", "POST", "/v1/wallet/top-up", json, "{\"amount\": 1e309}", "amount"),
+        // Numbers in plain decimal notation only, as the CLI and the README require.
+        api(400, "exponent", "POST", "/v1/wallet/top-up", json, "{\"amount\": 1e1}", "amount"),
+        api(400, "exponent", "POST", "/v1/wallet/top-up", json, "{\"amount\": 1E+1}", "amount"),
+        api(400, "exponent", "POST", "/v1/wallet/top-up", json, "{\"amount\": 2.5e1}", "amount"),
+        // Each field once: a proxy reading the first of two values would see another request.
+        api(
+            400,
+            "more than once",
+            "POST",
+            "/v1/wallet/top-up",
+            json,
+            "{\"amount\": 5, \"amount\": 25.00}",
+            "amount"),
         api(422, "", "POST", "/v1/wallet/top-up", json, "{\"amount\": 25.001}", "amount"),
         api(422, "10.00", "POST", "/v1/wallet/top-up", json, "{\"amount\": 9.99}", "amount"),
         api(422, "sales", "POST", "/v1/wallet/top-up", json, "{\"amount\": 500.00}", "amount"),
@@ -350,15 +570,79 @@ class BadInputIntegrationTest {
             "/v1/wallet/spending-limit",
             json,
             "{\"spending_limit\": {\"action\": \"explode\"}}",
-            "action"),
+            "spending_limit.action"),
         api(
             422,
             "",
             "PUT",
             "/v1/wallet/spending-limit",
             json,
+            "{\"spending_limit\": {\"monthly_limit\": 1000000000000}}",
+            "spending_limit.monthly_limit"),
+        api(
+            400,
+            "exponent",
+            "PUT",
+            "/v1/wallet/spending-limit",
+            json,
             "{\"spending_limit\": {\"monthly_limit\": 1e12}}",
             "spending_limit.monthly_limit"),
+        api(
+            400,
+            "exponent",
+            "PUT",
+            "/v1/wallet/spending-limit",
+            json,
+            "{\"spending_limit\": {\"monthly_limit\": 2.5e0}}",
+            "spending_limit.monthly_limit"),
+        api(
+            400,
+            "more than once",
+            "PUT",
+            "/v1/wallet/spending-limit",
+            json,
+            "{\"spending_limit\": {\"monthly_limit\": 100, \"monthly_limit\": 1000}}",
+            "spending_limit.monthly_limit"),
+        api(
+            400,
+            "more than once",
+            "PUT",
+            "/v1/wallet/spending-limit",
+            json,
+            "{\"spending_limit\": {\"enabled\": false}, \"spending_limit\": {\"enabled\": true}}",
+            "spending_limit"),
+        api(
+            400,
+            "exponent",
+            "PUT",
+            "/v1/wallet/auto-topup",
+            json,
+            "{\"auto_topup\": {\"threshold\": 1E+1}}",
+            "auto_topup.threshold"),
+        api(
+            400,
+            "more than once",
+            "PUT",
+            "/v1/wallet/auto-topup",
+            json,
+            "{\"auto_topup\": {\"amount\": 25.00, \"enabled\": true, \"amount\": 400.00}}",
+            "auto_topup.amount"),
+        api(
+            400,
+            "exponent",
+            "PUT",
+            "/v1/wallet/low-balance-alert",
+            json,
+            "{\"low_balance_alert\": {\"threshold\": 1e1}}",
+            "low_balance_alert.threshold"),
+        api(
+            400,
+            "more than once",
+            "PUT",
+            "/v1/wallet/low-balance-alert",
+            json,
+            "{\"low_balance_alert\": {\"enabled\": true, \"enabled\": false}}",
+            "low_balance_alert.enabled"),
         api(
             400,
             "",
@@ -367,6 +651,23 @@ class BadInputIntegrationTest {
             json,
             "{\"spending_limit\": {\"monthly_limit\": 100, \"action\": 5}}",
             "spending_limit.action"),
+        // A monthly limit below 1.00 would block the account at (almost) no spend every month.
+        api(
+            422,
+            "at least 1.00 USD",
+            "PUT",
+            "/v1/wallet/spending-limit",
+            json,
+            "{\"spending_limit\": {\"enabled\": true, \"monthly_limit\": 0}}",
+            "spending_limit.monthly_limit"),
+        api(
+            422,
+            "at least 1.00 USD",
+            "PUT",
+            "/v1/wallet/spending-limit",
+            json,
+            "{\"spending_limit\": {\"monthly_limit\": 0.000001}}",
+            "spending_limit.monthly_limit"),
         new Case(new ApiKeyCase(null), 401, "Missing API key"),
         new Case(new ApiKeyCase("Bearer ask_" + "x".repeat(40)), 401, ""),
         new Case(new ApiKeyCase("Bearer ask_' OR '1'='1' --"), 401, ""),
@@ -482,6 +783,9 @@ class BadInputIntegrationTest {
         cli(1, "invalid_request", "accounts", "set", "ID", "--auto-topup", "on"),
         cli(1, "invalid_request", "accounts", "set", "ID", "--payment-method", "card_4242"),
         cli(1, "invalid_request", "accounts", "set", "ID", "--limit-action", "explode"),
+        cli(1, "invalid_amount", "accounts", "set", "ID", "--limit", "on", "--monthly-limit", "0"),
+        cli(1, "invalid_amount", "accounts", "set", "ID", "--monthly-limit", "0.000001"),
+        cli(1, "invalid_amount", "accounts", "set", "ID", "--monthly-limit", "1E+1"),
         cli(1, "invalid_request", "accounts", "block", "ID", "--reason", "spending_limit"),
         cli(1, "invalid_request", "accounts", "block", "ID", "--reason", " "),
         cli(
@@ -523,6 +827,9 @@ class BadInputIntegrationTest {
         config("wallet.mail.initial-backoff: soon", "wallet.mail.initial-backoff"),
         config("wallet.mail.port: 70000", "SMTP_PORT"),
         config("wallet.time-zone: Mars/Olympus_Mons", "wallet.time-zone"),
+        // The database counts months in UTC (recorded by the first process): another zone would
+        // let a debit of the old month land after another process started the new one.
+        config("wallet.time-zone: Europe/Paris", "counts calendar months in UTC"),
         config("wallet:\n  mail: [unclosed", "not valid YAML"));
   }
 
@@ -629,9 +936,10 @@ class BadInputIntegrationTest {
 
   /** Sends the request; the answer must be a JSON error, naming {@code param} when given. */
   private static Answer exchange(HttpRequest.Builder request, String param) throws Exception {
-    HttpResponse<String> response =
-        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpRequest sent = request.build();
+    HttpResponse<String> response = HTTP.send(sent, HttpResponse.BodyHandlers.ofString());
     JsonNode error = apiError(response);
+    assertThat(error.get("type").asString()).as(response.body()).isIn(API_ERROR_TYPES);
     if (param != null) {
       assertThat(error.get("param").asString()).as(response.body()).startsWith(param);
     }

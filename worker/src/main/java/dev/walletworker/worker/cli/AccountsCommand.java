@@ -131,14 +131,14 @@ final class AccountsCommand {
       SettingsChange change =
           new SettingsChange()
               .autoTopUpEnabled(Toggle.value(autoTopUp))
-              .autoTopUpThreshold(amount(topUpThreshold, "--topup-threshold"))
-              .autoTopUpAmount(amount(topUpAmount, "--topup-amount"))
+              .autoTopUpThreshold(amount(topUpThreshold, "auto_topup.threshold"))
+              .autoTopUpAmount(amount(topUpAmount, "auto_topup.amount"))
               .stripeCustomerId(stripeCustomer)
               .paymentMethodId(paymentMethod)
               .alertEnabled(Toggle.value(alert))
-              .alertThreshold(amount(alertThreshold, "--alert-threshold"))
+              .alertThreshold(amount(alertThreshold, "low_balance_alert.threshold"))
               .limitEnabled(Toggle.value(limit))
-              .monthlyLimit(amount(monthlyLimit, "--monthly-limit"))
+              .monthlyLimit(amount(monthlyLimit, "spending_limit.monthly_limit"))
               .limitAction(limitAction == null ? null : SpendingLimitAction.fromCode(limitAction));
       if (change.isEmpty()) {
         throw usage("nothing to change: give at least one setting option");
@@ -149,8 +149,9 @@ final class AccountsCommand {
       };
     }
 
-    private static java.math.BigDecimal amount(String text, String option) {
-      return text == null ? null : Amounts.parse(text, option);
+    /* Errors name the API's field (see Params), as the API does for the same mistake. */
+    private static java.math.BigDecimal amount(String text, String param) {
+      return text == null ? null : Amounts.parse(text, param);
     }
   }
 

@@ -51,7 +51,7 @@ final class WalletCommand {
 
     @Override
     Action prepare() {
-      BigDecimal value = Amounts.requirePositive(Amounts.parse(amount, "--amount"), "--amount");
+      BigDecimal value = Amounts.requirePositive(Amounts.parse(amount, "amount"), "amount");
       return context -> {
         Posting posting =
             context.getBean(Ledger.class).debitUsage(id, value, description, requestId);
@@ -89,7 +89,7 @@ final class WalletCommand {
 
     @Override
     Action prepare() {
-      BigDecimal value = Amounts.requirePositive(Amounts.parse(amount, "--amount"), "--amount");
+      BigDecimal value = Amounts.requirePositive(Amounts.parse(amount, "amount"), "amount");
       TransactionType kind = TransactionType.fromCode(type);
       return context -> {
         Posting posting =

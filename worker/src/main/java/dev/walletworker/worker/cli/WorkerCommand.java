@@ -61,7 +61,14 @@ public final class WorkerCommand implements Runnable {
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof WalletException w) {
-            return fail(env, json, w.type().code(), w.getMessage(), w.param(), null, REFUSED);
+            return fail(
+                env,
+                json,
+                w.type().code(),
+                withOption(w.getMessage(), w.param()),
+                w.param(),
+                null,
+                REFUSED);
           }
           return fail(env, json, "internal_error", StartupErrors.describe(e), null, null, REFUSED);
         });
@@ -86,6 +93,30 @@ public final class WorkerCommand implements Runnable {
       env.out.println(Json.write(Map.of("error", error)));
     }
     return code;
+  }
+
+  /**
+   * The options whose API field name (the {@code param} of an error, the same in the API and the
+   * CLI) is not simply the option's name: an error about one says which option it means.
+   */
+  private static final Map<String, String> OPTIONS =
+      Map.of(
+          "auto_topup.enabled", "--auto-topup",
+          "auto_topup.threshold", "--topup-threshold",
+          "auto_topup.amount", "--topup-amount",
+          "low_balance_alert.enabled", "--alert",
+          "low_balance_alert.threshold", "--alert-threshold",
+          "spending_limit.enabled", "--limit",
+          "spending_limit.monthly_limit", "--monthly-limit",
+          "spending_limit.action", "--limit-action");
+
+  /** "spending_limit.monthly_limit (--monthly-limit) must be at least 1.00 USD, got 0.00". */
+  static String withOption(String message, String param) {
+    String option = param == null ? null : OPTIONS.get(param);
+    if (option == null || !message.startsWith(param + " ")) {
+      return message;
+    }
+    return param + " (" + option + ")" + message.substring(param.length());
   }
 
   /** Hands the environment to every command that takes it. */

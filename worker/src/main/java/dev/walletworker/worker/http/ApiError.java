@@ -1,8 +1,14 @@
 package dev.walletworker.worker.http;
 
+import dev.walletworker.ErrorType;
 import org.springframework.http.HttpStatus;
 
-/** A request the API refuses, with the status and the JSON error it answers. */
+/**
+ * A request the API refuses, with the status and the JSON error it answers. A mistake in the input
+ * has the type the CLI gives the same mistake ({@link ErrorType}'s codes: {@code invalid_request},
+ * {@code invalid_amount}, …); the status says whether the body could not be read as the endpoint's
+ * shape (400) or holds a value out of range (422).
+ */
 final class ApiError extends RuntimeException {
 
   final HttpStatus status;
@@ -16,11 +22,13 @@ final class ApiError extends RuntimeException {
     this.param = param;
   }
 
+  /** 400: not JSON, not the endpoint's shape, a value of the wrong type. */
   static ApiError malformed(String message, String param) {
-    return new ApiError(HttpStatus.BAD_REQUEST, "invalid_request_error", message, param);
+    return new ApiError(HttpStatus.BAD_REQUEST, ErrorType.INVALID_REQUEST.code(), message, param);
   }
 
-  static ApiError invalid(String message, String param) {
-    return new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, "invalid_value", message, param);
+  /** 400: an amount that is not a plain JSON number (a string, an exponent). */
+  static ApiError malformedAmount(String message, String param) {
+    return new ApiError(HttpStatus.BAD_REQUEST, ErrorType.INVALID_AMOUNT.code(), message, param);
   }
 }

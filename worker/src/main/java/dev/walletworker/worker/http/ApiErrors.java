@@ -61,7 +61,7 @@ class ApiErrors {
     log.error("api request failed: {}", e.toString(), e);
     return ApiJson.error(
         HttpStatus.INTERNAL_SERVER_ERROR,
-        "api_error",
+        "internal_error",
         "Something went wrong on our side; nothing was changed.",
         null);
   }

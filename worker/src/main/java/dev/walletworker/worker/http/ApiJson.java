@@ -1,7 +1,11 @@
 package dev.walletworker.worker.http;
 
 import dev.walletworker.Amounts;
+import dev.walletworker.Texts;
 import java.math.BigDecimal;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,20 +15,35 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.TokenStreamContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Strict JSON in (exact decimals, no unknown fields, no NaN), the product's JSON out. */
+/**
+ * Strict JSON in, the product's JSON out. A body is one JSON object with each field once (a proxy
+ * that reads the first of two values must not see another request than we do), numbers in plain
+ * decimal notation (as the CLI and the README require: no exponent, no NaN), no unknown fields;
+ * numbers are read exactly.
+ */
 final class ApiJson {
 
   private static final JsonMapper MAPPER =
       JsonMapper.builder()
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          // Also checked, with the field's name, by strict() before the tree is read.
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
           .build();
+
+  // strict()'s own reader: it finds a duplicate itself, to name the field in the error.
+  private static final JsonMapper SCANNER =
+      MAPPER.rebuild().disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private ApiJson() {}
 
@@ -63,10 +82,11 @@ final class ApiJson {
     }
   }
 
-  /** The request's one JSON object, holding exactly one key {@code wrapper} if given. */
+  /** The request's one JSON object, strictly read (see the class comment). */
   static JsonNode object(String body) {
     JsonNode root;
     try {
+      strict(body);
       root = MAPPER.readTree(body);
     } catch (JacksonException e) {
       throw ApiError.malformed("Request body is not valid JSON: " + e.getOriginalMessage(), null);
@@ -75,6 +95,55 @@ final class ApiJson {
       throw ApiError.malformed("Request body must be a JSON object", null);
     }
     return root;
+  }
+
+  /**
+   * Reads every token once, before the tree: a field given twice, or a number written with an
+   * exponent ({@code 1e1}, {@code 2.5E+0}), is refused naming the field. Jackson alone would keep
+   * the last of two values, and read {@code 1e1} as 10.
+   */
+  private static void strict(String body) {
+    Deque<Set<String>> objects = new ArrayDeque<>();
+    try (JsonParser parser = SCANNER.createParser(body)) {
+      for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+        switch (token) {
+          case START_OBJECT -> objects.push(new HashSet<>());
+          case END_OBJECT -> objects.pop();
+          case PROPERTY_NAME -> {
+            if (!objects.peek().add(parser.currentName())) {
+              String field = path(parser.streamReadContext());
+              throw ApiError.malformed(
+                  "Field " + field + " is given more than once; send each field once", field);
+            }
+          }
+          case VALUE_NUMBER_FLOAT -> {
+            String text = parser.getString();
+            if (text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
+              String field = path(parser.streamReadContext());
+              throw ApiError.malformedAmount(
+                  field
+                      + " must be a plain decimal number such as 25.50, without an exponent; got "
+                      + Texts.abbreviate(text),
+                  field);
+            }
+          }
+          default -> {}
+        }
+      }
+    }
+  }
+
+  /** {@code spending_limit.monthly_limit}: the field a token belongs to, as params name it. */
+  private static String path(TokenStreamContext context) {
+    Deque<String> names = new ArrayDeque<>();
+    for (TokenStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inObject() && c.currentName() != null) {
+        names.push(c.currentName());
+      } else if (c.inArray()) {
+        names.push(String.valueOf(c.getCurrentIndex()));
+      }
+    }
+    return Texts.abbreviate(String.join(".", names));
   }
 
   /** Refuses fields this endpoint does not know (a typo must not be silently ignored). */
@@ -94,16 +163,11 @@ final class ApiJson {
       return null;
     }
     if (!node.isNumber()) {
-      throw ApiError.malformed(param + " must be a number such as 25.00", param);
+      throw ApiError.malformedAmount(param + " must be a number such as 25.00", param);
     }
-    BigDecimal value = node.decimalValue();
-    if (value.stripTrailingZeros().scale() > Amounts.SCALE) {
-      throw ApiError.invalid(param + " has more than " + Amounts.SCALE + " decimal places", param);
-    }
-    if (value.abs().compareTo(Amounts.MAX) > 0) {
-      throw ApiError.invalid(param + " must be at most " + Amounts.MAX.toPlainString(), param);
-    }
-    return value;
+    // The range rules are the CLI's (decimals, the largest amount): 422 invalid_amount, as the
+    // API answers every WalletException that is not a missing account.
+    return Amounts.checkRange(node.decimalValue(), param);
   }
 
   static Boolean bool(JsonNode node, String param) {

@@ -33,31 +33,27 @@ class StripeWebhookController {
   }
 
   @PostMapping(path = "/v1/webhooks/stripe")
-  ResponseEntity<Map<String, Object>> receive(
+  ResponseEntity<String> receive(
       @RequestBody(required = false) String payload,
       @RequestHeader(name = "Stripe-Signature", required = false) String signature) {
     if (!webhooks.isConfigured()) {
       log.error("stripe webhook refused: STRIPE_WEBHOOK_SECRET is not set");
-      return error(
+      return ApiJson.error(
           HttpStatus.SERVICE_UNAVAILABLE,
-          "api_error",
-          "webhooks are not configured (STRIPE_WEBHOOK_SECRET)");
+          "internal_error",
+          "webhooks are not configured (STRIPE_WEBHOOK_SECRET)",
+          null);
     }
     WebhookEvent event;
     try {
       event = webhooks.verify(payload == null ? "" : payload, signature);
     } catch (WalletException e) {
       log.warn("stripe webhook rejected: {}", e.getMessage());
-      return error(HttpStatus.BAD_REQUEST, "invalid_request_error", e.getMessage());
+      // The API's vocabulary: the same type and param as any other malformed request.
+      return ApiJson.error(HttpStatus.BAD_REQUEST, e.type().code(), e.getMessage(), e.param());
     }
     StripeEventHandler.Result result = handler.handle(event);
-    return ResponseEntity.ok(
+    return ApiJson.ok(
         Map.of("received", true, "result", result.name().toLowerCase(java.util.Locale.ROOT)));
-  }
-
-  private static ResponseEntity<Map<String, Object>> error(
-      HttpStatus status, String type, String message) {
-    return ResponseEntity.status(status)
-        .body(Map.of("error", Map.of("type", type, "message", message)));
   }
 }

@@ -45,6 +45,39 @@ class CliIntegrationTest {
   }
 
   @Test
+  void aProcessWhoseTimeZoneDiffersFromTheDatabasesRefusesToStartAndChangesNothing() {
+    // Given the database's months recorded in UTC by the first process (the account's creation).
+    assertThat(db.jdbc().sql("SELECT time_zone FROM system_settings").query(String.class).single())
+        .isEqualTo("UTC");
+
+    // When a process configured for Paris debits usage.
+    Cli.Result paris =
+        cli.runWith(
+            java.util.Map.of("wallet.time-zone", "Europe/Paris"),
+            "wallet",
+            "credit",
+            id,
+            "--amount",
+            "5",
+            "--type",
+            "refund");
+
+    // Then it refuses to start, in one line naming TIME_ZONE and both zones, and changes nothing.
+    assertThat(paris.code()).isEqualTo(1);
+    assertThat(paris.err())
+        .hasLineCount(1)
+        .startsWith("error: TIME_ZONE (wallet.time-zone) is Europe/Paris")
+        .contains("counts calendar months in UTC", "TIME_ZONE=UTC");
+    assertThat(cli.json("accounts", "show", id, "--json").get("balance").toString())
+        .isEqualTo("0.00");
+    // A name for the same rules is the same zone.
+    assertThat(
+            cli.runWith(java.util.Map.of("wallet.time-zone", "Etc/UTC"), "accounts", "show", id)
+                .code())
+        .isZero();
+  }
+
+  @Test
   void keysRotateAndRevoke() {
     JsonNode rotated = cli.json("accounts", "keys", "rotate", id, "--json");
     assertThat(rotated.get("api_key").asString()).startsWith("ask_");
