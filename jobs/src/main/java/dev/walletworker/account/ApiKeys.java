@@ -4,12 +4,8 @@ import dev.walletworker.ErrorType;
 import dev.walletworker.Ids;
 import dev.walletworker.WalletException;
 import dev.walletworker.db.Database;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,12 +103,6 @@ public final class ApiKeys {
   }
 
   static String hash(String key) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.walletworker.KeyHashes.sha256(key);
   }
 }

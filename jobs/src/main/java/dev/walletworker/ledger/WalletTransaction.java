@@ -9,6 +9,8 @@ import java.time.Instant;
  * @param amount signed: negative for usage
  * @param reference the caller's idempotency key, or {@code null}
  * @param relatedId for a bonus, the top-up that earned it; otherwise {@code null}
+ * @param usage for usage priced by model: the model, tokens and price version; else {@code null}
+ * @param eventAt for usage posted through the metering API: when it happened; else {@code null}
  */
 public record WalletTransaction(
     String id,
@@ -19,4 +21,6 @@ public record WalletTransaction(
     String description,
     String reference,
     String relatedId,
-    Instant createdAt) {}
+    Instant createdAt,
+    UsageDetail usage,
+    Instant eventAt) {}

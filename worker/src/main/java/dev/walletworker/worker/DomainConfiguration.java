@@ -6,6 +6,9 @@ import dev.walletworker.db.Database;
 import dev.walletworker.db.SystemSettings;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.mail.MailOutbox;
+import dev.walletworker.metering.ModelPrices;
+import dev.walletworker.metering.ServiceKeys;
+import dev.walletworker.metering.UsageRecorder;
 import java.time.Clock;
 import java.time.ZoneId;
 import org.springframework.context.annotation.Bean;
@@ -58,5 +61,20 @@ public class DomainConfiguration {
   @Bean
   MailOutbox mailOutbox(Database database, Clock clock) {
     return new MailOutbox(database, clock);
+  }
+
+  @Bean
+  ServiceKeys serviceKeys(Database database, Clock clock) {
+    return new ServiceKeys(database, clock);
+  }
+
+  @Bean
+  ModelPrices modelPrices(Database database, Clock clock) {
+    return new ModelPrices(database, clock);
+  }
+
+  @Bean
+  UsageRecorder usageRecorder(Database database, ModelPrices prices, Ledger ledger, Clock clock) {
+    return new UsageRecorder(database, prices, ledger, clock);
   }
 }

@@ -20,7 +20,8 @@ final class SettingsCheck {
       WorkerProperties.Mail mail,
       WorkerProperties.Stripe stripe,
       WorkerProperties.TopUp topup,
-      WorkerProperties.Api api) {
+      WorkerProperties.Api api,
+      WorkerProperties.Metering metering) {
     if (database != null) {
       atLeast(database.poolSize(), 1, "DATABASE_POOL_SIZE", "wallet.database.pool-size");
       positive(
@@ -77,6 +78,17 @@ final class SettingsCheck {
     }
     if (topup != null) {
       checkTopUp(topup);
+    }
+    if (metering != null) {
+      atLeast(metering.maxEvents(), 1, "METERING_MAX_EVENTS", "wallet.metering.max-events");
+      atLeast(
+          metering.maxBodyBytes(),
+          1024,
+          "METERING_MAX_BODY_BYTES",
+          "wallet.metering.max-body-bytes");
+      atLeast(metering.writers(), 1, "METERING_WRITERS", "wallet.metering.writers");
+      atLeast(metering.maxGroup(), 1, "METERING_MAX_GROUP", "wallet.metering.max-group");
+      positive(metering.timeout(), "METERING_TIMEOUT", "wallet.metering.timeout");
     }
     if (api != null) {
       atLeast(api.maxBodyBytes(), 1024, "API_MAX_BODY_BYTES", "wallet.api.max-body-bytes");

@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param topup how auto top-up behaves
  * @param timeZone the zone of calendar months (spending limits) and of the cron schedules
  * @param api the wallet HTTP API
+ * @param metering the metering API the AI API's gateway posts usage to
  */
 @ConfigurationProperties("wallet")
 public record WorkerProperties(
@@ -30,10 +31,11 @@ public record WorkerProperties(
     @DefaultValue Stripe stripe,
     @DefaultValue TopUp topup,
     @DefaultValue("UTC") java.time.ZoneId timeZone,
-    @DefaultValue Api api) {
+    @DefaultValue Api api,
+    @DefaultValue Metering metering) {
 
   public WorkerProperties {
-    SettingsCheck.check(database, jobs, scheduler, wakeup, mail, stripe, topup, api);
+    SettingsCheck.check(database, jobs, scheduler, wakeup, mail, stripe, topup, api, metering);
   }
 
   public Map<String, JobSettings> jobs() {
@@ -197,4 +199,18 @@ public record WorkerProperties(
           String checkoutSuccessUrl,
       @DefaultValue("https://dashboard.example.com/billing?topup=cancelled")
           String checkoutCancelUrl) {}
+
+  /**
+   * @param maxEvents the most events one {@code POST /v1/usage} may carry
+   * @param maxBodyBytes the largest body the metering endpoints accept (413 above)
+   * @param writers threads writing usage groups on this node (each owns a share of the accounts)
+   * @param maxGroup the most events committed in one transaction
+   * @param timeout how long a request waits for its group to commit before it answers 503
+   */
+  public record Metering(
+      @DefaultValue("1000") int maxEvents,
+      @DefaultValue("1048576") int maxBodyBytes,
+      @DefaultValue("2") int writers,
+      @DefaultValue("2000") int maxGroup,
+      @DefaultValue("10s") Duration timeout) {}
 }

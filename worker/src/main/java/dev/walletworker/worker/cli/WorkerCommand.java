@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
       WalletCommand.class,
       JobsCommand.class,
       MailCommand.class,
-      TopUpsCommand.class
+      TopUpsCommand.class,
+      ServiceKeysCommand.class,
+      PricesCommand.class
     })
 public final class WorkerCommand implements Runnable {
 

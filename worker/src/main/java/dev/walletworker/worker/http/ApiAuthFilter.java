@@ -1,6 +1,7 @@
 package dev.walletworker.worker.http;
 
 import dev.walletworker.account.ApiKeys;
+import dev.walletworker.metering.ServiceKeys;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,56 +13,107 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Every {@code /v1} call but Stripe's webhooks needs {@code Authorization: Bearer ask_…}; the key
- * decides the account, so a key only ever reaches its own account's data. Oversized bodies are
- * refused before they are read.
+ * Who may call which {@code /v1} endpoint. The owner's endpoints ({@code /v1/wallet/…}) take the
+ * account's key, {@code Bearer ask_…}, and the key decides the account, so a key only ever reaches
+ * its own account's data. The metering endpoints ({@code /v1/usage}, {@code /v1/holds}, {@code
+ * /v1/accounts/…}) take a service key, {@code Bearer wsk_…}, for any account. A valid key of the
+ * other kind is refused with 403; no key, or an unknown or revoked one, with 401. Stripe's webhooks
+ * and the OpenAPI document need no key. Oversized bodies are refused before they are read.
  */
 final class ApiAuthFilter extends OncePerRequestFilter {
 
   static final String ACCOUNT = "wallet.account";
+  static final String SERVICE_KEY = "wallet.service-key";
 
   private final ApiKeys keys;
+  private final ServiceKeys serviceKeys;
   private final int maxBodyBytes;
+  private final int meteringMaxBodyBytes;
 
-  ApiAuthFilter(ApiKeys keys, int maxBodyBytes) {
+  ApiAuthFilter(ApiKeys keys, ServiceKeys serviceKeys, int maxBodyBytes, int meteringMaxBodyBytes) {
     this.keys = keys;
+    this.serviceKeys = serviceKeys;
     this.maxBodyBytes = maxBodyBytes;
+    this.meteringMaxBodyBytes = meteringMaxBodyBytes;
+  }
+
+  /** Whether {@code path} is one of the metering endpoints (service keys only). */
+  static boolean metering(String path) {
+    return path.equals("/v1/usage")
+        || path.startsWith("/v1/usage/")
+        || path.equals("/v1/holds")
+        || path.startsWith("/v1/holds/")
+        || path.startsWith("/v1/accounts/");
   }
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
     String path = request.getRequestURI();
-    return !path.startsWith("/v1/") || path.startsWith("/v1/webhooks/");
+    return !path.startsWith("/v1/")
+        || path.startsWith("/v1/webhooks/")
+        || path.equals("/v1/openapi.json");
   }
 
   @Override
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    if (request.getContentLengthLong() > maxBodyBytes) {
+    boolean metering = metering(request.getRequestURI());
+    int limit = metering ? meteringMaxBodyBytes : maxBodyBytes;
+    if (request.getContentLengthLong() > limit) {
       write(
           response,
           HttpStatus.CONTENT_TOO_LARGE,
           "request_too_large",
-          "Request body is larger than " + maxBodyBytes + " bytes");
+          "Request body is larger than " + limit + " bytes");
       return;
     }
     String header = request.getHeader("Authorization");
-    Optional<String> account =
-        header != null && header.startsWith("Bearer ")
-            ? keys.accountFor(header.substring(7).strip())
-            : Optional.empty();
-    if (account.isEmpty()) {
-      response.setHeader("WWW-Authenticate", "Bearer");
-      write(
-          response,
-          HttpStatus.UNAUTHORIZED,
-          "authentication_error",
-          header == null ? "Missing API key: send Authorization: Bearer ask_…" : "Invalid API key");
+    String key =
+        header != null && header.startsWith("Bearer ") ? header.substring(7).strip() : null;
+    if (metering) {
+      Optional<String> service = serviceKeys.authenticate(key);
+      if (service.isPresent()) {
+        request.setAttribute(SERVICE_KEY, service.get());
+        chain.doFilter(request, response);
+      } else if (keys.accountFor(key).isPresent()) {
+        write(
+            response,
+            HttpStatus.FORBIDDEN,
+            "permission_error",
+            "An account's API key (ask_…) cannot use the metering API: send a service key"
+                + " (wsk_…)");
+      } else {
+        unauthorized(response, header, "wsk_");
+      }
       return;
     }
-    request.setAttribute(ACCOUNT, account.get());
-    chain.doFilter(request, response);
+    Optional<String> account = keys.accountFor(key);
+    if (account.isPresent()) {
+      request.setAttribute(ACCOUNT, account.get());
+      chain.doFilter(request, response);
+    } else if (serviceKeys.authenticate(key).isPresent()) {
+      write(
+          response,
+          HttpStatus.FORBIDDEN,
+          "permission_error",
+          "A service key (wsk_…) cannot use an account's API: send the account's API key"
+              + " (ask_…)");
+    } else {
+      unauthorized(response, header, "ask_");
+    }
+  }
+
+  private static void unauthorized(HttpServletResponse response, String header, String prefix)
+      throws IOException {
+    response.setHeader("WWW-Authenticate", "Bearer");
+    write(
+        response,
+        HttpStatus.UNAUTHORIZED,
+        "authentication_error",
+        header == null
+            ? "Missing API key: send Authorization: Bearer " + prefix + "…"
+            : "Invalid API key");
   }
 
   private static void write(

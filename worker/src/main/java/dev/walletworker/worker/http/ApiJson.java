@@ -47,6 +47,41 @@ final class ApiJson {
 
   private ApiJson() {}
 
+  /**
+   * The request's body as text: refused unless it is {@code application/json} (415) and at most
+   * {@code maxBytes} long (413; checked again here for a body sent without a length).
+   */
+  static String body(jakarta.servlet.http.HttpServletRequest request, int maxBytes)
+      throws java.io.IOException {
+    MediaType type;
+    try {
+      type =
+          request.getContentType() == null
+              ? null
+              : MediaType.parseMediaType(request.getContentType());
+    } catch (RuntimeException e) {
+      type = null;
+    }
+    if (type == null || !MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
+      throw new ApiError(
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+          "unsupported_media_type",
+          "Send the body as Content-Type: application/json",
+          null);
+    }
+    try (java.io.InputStream in = request.getInputStream()) {
+      byte[] bytes = in.readNBytes(maxBytes + 1);
+      if (bytes.length > maxBytes) {
+        throw new ApiError(
+            HttpStatus.CONTENT_TOO_LARGE,
+            "request_too_large",
+            "Request body is larger than " + maxBytes + " bytes",
+            null);
+      }
+      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
   /** The request's one JSON object, strictly read (see the class comment). */
   static JsonNode object(String body) {
     JsonNode root;

@@ -17,9 +17,7 @@ import dev.walletworker.topup.CheckoutTopUps.CheckoutTopUp;
 import dev.walletworker.worker.WorkerProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,7 +25,6 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -206,33 +203,7 @@ class WalletApiController {
   }
 
   private String body(HttpServletRequest request) throws IOException {
-    MediaType type;
-    try {
-      type =
-          request.getContentType() == null
-              ? null
-              : MediaType.parseMediaType(request.getContentType());
-    } catch (RuntimeException e) {
-      type = null;
-    }
-    if (type == null || !MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
-      throw new ApiError(
-          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-          "unsupported_media_type",
-          "Send the body as Content-Type: application/json",
-          null);
-    }
-    try (InputStream in = request.getInputStream()) {
-      byte[] bytes = in.readNBytes(api.maxBodyBytes() + 1);
-      if (bytes.length > api.maxBodyBytes()) {
-        throw new ApiError(
-            HttpStatus.CONTENT_TOO_LARGE,
-            "request_too_large",
-            "Request body is larger than " + api.maxBodyBytes() + " bytes",
-            null);
-      }
-      return new String(bytes, StandardCharsets.UTF_8);
-    }
+    return ApiJson.body(request, api.maxBodyBytes());
   }
 
   private static String account(HttpServletRequest request) {

@@ -1,0 +1,200 @@
+package dev.walletworker.worker.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.walletworker.account.Accounts;
+import dev.walletworker.account.ApiKeys;
+import dev.walletworker.ledger.Ledger;
+import dev.walletworker.ledger.TransactionType;
+import dev.walletworker.metering.ModelPrices;
+import dev.walletworker.metering.ServiceKeys;
+import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.worker.ApiNode;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The metering API over real HTTP with service keys, served by an API node. */
+class UsageApiIntegrationTest {
+
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static ConfigurableApplicationContext app;
+  private static String base;
+
+  private final Clock clock = Clock.systemUTC();
+  private final Accounts accounts = new Accounts(db.database(), clock);
+  private final Ledger ledger = new Ledger(db.database(), clock);
+  private String account;
+  private String serviceKey;
+
+  @BeforeAll
+  static void start() {
+    app =
+        ApiNode.start(
+            db, "--wallet.metering.max-events=5", "--wallet.metering.max-body-bytes=4096");
+    base = ApiNode.base(app);
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  @BeforeEach
+  void givenAWalletAPriceAndAServiceKey() {
+    account = accounts.create("owner@example.com", "Ada", null).account().id();
+    ledger.credit(account, new BigDecimal("10.00"), TransactionType.REFUND, "opening", null);
+    new ModelPrices(db.database(), clock)
+        .set(
+            "assisters-chat-v1",
+            new BigDecimal("0.50"),
+            new BigDecimal("1.50"),
+            null,
+            Instant.parse("2026-01-01T00:00:00Z"));
+    serviceKey = new ServiceKeys(db.database(), clock).create("gateway-test").key();
+  }
+
+  @Test
+  void aBatchGetsOneResultPerEventInOrder() throws Exception {
+    String body =
+        """
+        {"events": [
+          {"id": "req_1", "account_id": "%s", "model": "assisters-chat-v1",
+           "input_tokens": 1200, "output_tokens": 350},
+          {"id": "req_2", "account_id": "%s", "amount": 0.25, "description": "Image generation"},
+          {"id": "req_1", "account_id": "%s", "model": "assisters-chat-v1",
+           "input_tokens": 1200, "output_tokens": 350},
+          {"id": "req_3", "account_id": "acct_doesnotexist00", "amount": 1.00},
+          {"id": "req_4", "account_id": "%s", "model": "assisters-chat-v1", "input_tokens": -1,
+           "output_tokens": 3}
+        ]}
+        """
+            .formatted(account, account, account, account);
+
+    HttpResponse<String> response = post("/v1/usage", serviceKey, body);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode results = JSON.readTree(response.body()).get("results");
+    assertThat(results).hasSize(5);
+    assertThat(results.get(0).get("status").asString()).isEqualTo("posted");
+    assertThat(results.get(0).get("amount").decimalValue()).isEqualByComparingTo("0.001125");
+    assertThat(results.get(0).get("balance_after").decimalValue()).isEqualByComparingTo("9.998875");
+    assertThat(results.get(0).get("transaction_id").asString()).startsWith("txn_");
+    assertThat(results.get(0).get("error").isNull()).isTrue();
+    assertThat(results.get(1).get("status").asString()).isEqualTo("posted");
+    assertThat(results.get(2).get("status").asString()).isEqualTo("duplicate");
+    assertThat(results.get(2).get("transaction_id").asString())
+        .isEqualTo(results.get(0).get("transaction_id").asString());
+    assertThat(results.get(3).get("status").asString()).isEqualTo("account_not_found");
+    assertThat(results.get(4).get("status").asString()).isEqualTo("invalid");
+    assertThat(results.get(4).get("error").get("param").asString()).isEqualTo("input_tokens");
+    assertThat(ledger.balance(account)).isEqualByComparingTo("9.748875");
+    assertThat(
+            db.jdbc()
+                .sql("SELECT description FROM wallet_transactions WHERE reference = 'req_1'")
+                .query(String.class)
+                .single())
+        .isEqualTo("API usage - assisters-chat-v1");
+  }
+
+  @Test
+  void theGatewaysPreCheckReadsBalanceAndStatus() throws Exception {
+    HttpResponse<String> response = get("/v1/accounts/" + account + "/balance", serviceKey);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body())
+        .isEqualTo(
+            "{\"account_id\":\""
+                + account
+                + "\",\"balance\":10.00,\"currency\":\"USD\",\"status\":\"active\","
+                + "\"blocked_reason\":null}");
+    assertThat(get("/v1/accounts/acct_doesnotexist00/balance", serviceKey).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void eachKeyOnlyWhereItBelongs() throws Exception {
+    String ownerKey = new ApiKeys(db.database(), clock).issue(account);
+    String body =
+        "{\"events\": [{\"id\": \"r\", \"account_id\": \"" + account + "\", \"amount\": 1}]}";
+
+    HttpResponse<String> owner = post("/v1/usage", ownerKey, body);
+    assertThat(owner.statusCode()).isEqualTo(403);
+    assertThat(owner.body()).contains("service key");
+    assertThat(get("/v1/accounts/" + account + "/balance", ownerKey).statusCode()).isEqualTo(403);
+    assertThat(get("/v1/wallet/balance", serviceKey).statusCode()).isEqualTo(403);
+    assertThat(post("/v1/usage", null, body).statusCode()).isEqualTo(401);
+    assertThat(post("/v1/usage", "wsk_" + "x".repeat(40), body).statusCode()).isEqualTo(401);
+    assertThat(ledger.balance(account)).isEqualByComparingTo("10.00");
+  }
+
+  @Test
+  void aRevokedKeyIsRefusedWithinASecond() throws Exception {
+    String body =
+        "{\"events\": [{\"id\": \"r1\", \"account_id\": \"" + account + "\", \"amount\": 1}]}";
+    assertThat(post("/v1/usage", serviceKey, body).statusCode()).isEqualTo(200);
+
+    new ServiceKeys(db.database(), clock).revoke("gateway-test");
+    Thread.sleep(1_100);
+
+    HttpResponse<String> refused = post("/v1/usage", serviceKey, body.replace("r1", "r2"));
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(ledger.balance(account)).isEqualByComparingTo("9.00");
+  }
+
+  @Test
+  void requestLevelErrorsPostNothing() throws Exception {
+    String event = "{\"id\": \"r\", \"account_id\": \"" + account + "\", \"amount\": 1}";
+    assertThat(post("/v1/usage", serviceKey, "{\"events\": [").statusCode()).isEqualTo(400);
+    assertThat(post("/v1/usage", serviceKey, "[]").statusCode()).isEqualTo(400);
+    assertThat(post("/v1/usage", serviceKey, "{}").statusCode()).isEqualTo(400);
+    assertThat(post("/v1/usage", serviceKey, "{\"events\": []}").statusCode()).isEqualTo(400);
+    assertThat(post("/v1/usage", serviceKey, "{\"events\": {}}").statusCode()).isEqualTo(400);
+    assertThat(
+            post("/v1/usage", serviceKey, "{\"events\": [" + (event + ",").repeat(5) + event + "]}")
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(
+            post(
+                    "/v1/usage",
+                    serviceKey,
+                    "{\"events\": [" + event + "], \"pad\": \"" + "x".repeat(5000) + "\"}")
+                .statusCode())
+        .isEqualTo(413);
+    assertThat(ledger.balance(account)).isEqualByComparingTo("10.00");
+  }
+
+  private static HttpResponse<String> post(String path, String key, String body) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> get(String path, String key) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Bearer " + key)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
