@@ -27,15 +27,15 @@ final class AccountsCommand {
   @Command(
       name = "create",
       mixinStandardHelpOptions = true,
-      description = "Create an account and its wallet.")
+      description = "Create an account and its wallet, and print its API key (shown once).")
   static final class Create extends DatabaseCommand {
     @Option(names = "--email", required = true, description = "The owner's email address.")
     String email;
 
-    @Option(names = "--name", description = "Display name used in emails.")
+    @Option(names = "--name", description = "The display name used in emails.")
     String name;
 
-    @Option(names = "--currency", description = "Wallet currency (ISO 4217, default USD).")
+    @Option(names = "--currency", description = "The wallet's currency (ISO 4217; default USD).")
     String currency;
 
     Create(CliEnvironment env) {
@@ -63,7 +63,7 @@ final class AccountsCommand {
   @Command(
       name = "show",
       mixinStandardHelpOptions = true,
-      description = "Status, balance, currency and every setting.")
+      description = "Show the account's status, balance, currency and every setting.")
   static final class Show extends DatabaseCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
     String id;
@@ -84,12 +84,20 @@ final class AccountsCommand {
   @Command(
       name = "set",
       mixinStandardHelpOptions = true,
-      description = "Change wallet settings. All given changes apply together, or none does.")
+      description = {
+        "Change the wallet's settings.",
+        "All the given changes apply together, or none does; switching a feature on needs its"
+            + " values, given in the same call or before."
+      })
   static final class Set extends DatabaseCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
     String id;
 
-    @Option(names = "--auto-topup", paramLabel = "on|off", converter = Toggle.Converter.class)
+    @Option(
+        names = "--auto-topup",
+        paramLabel = "on|off",
+        converter = Toggle.Converter.class,
+        description = "Switch auto top-up on (needs a threshold and an amount) or off.")
     Toggle autoTopUp;
 
     @Option(
@@ -98,28 +106,54 @@ final class AccountsCommand {
         description = "Top up when the balance falls below X.")
     String topUpThreshold;
 
-    @Option(names = "--topup-amount", paramLabel = "Y", description = "Charge Y (10.00 to 499.99).")
+    @Option(
+        names = "--topup-amount",
+        paramLabel = "Y",
+        description = "Charge Y per top-up (10.00 to 499.99).")
     String topUpAmount;
 
-    @Option(names = "--stripe-customer", paramLabel = "cus_…")
+    @Option(
+        names = "--stripe-customer",
+        paramLabel = "cus_…",
+        description = "The Stripe customer that owns the card.")
     String stripeCustomer;
 
-    @Option(names = "--payment-method", paramLabel = "pm_…")
+    @Option(
+        names = "--payment-method",
+        paramLabel = "pm_…",
+        description = "The saved card that auto top-up charges.")
     String paymentMethod;
 
-    @Option(names = "--alert", paramLabel = "on|off", converter = Toggle.Converter.class)
+    @Option(
+        names = "--alert",
+        paramLabel = "on|off",
+        converter = Toggle.Converter.class,
+        description = "Switch the low-balance alert on (needs a threshold) or off.")
     Toggle alert;
 
-    @Option(names = "--alert-threshold", paramLabel = "X", description = "Email the owner below X.")
+    @Option(
+        names = "--alert-threshold",
+        paramLabel = "X",
+        description = "Email the owner when the balance falls below X.")
     String alertThreshold;
 
-    @Option(names = "--limit", paramLabel = "on|off", converter = Toggle.Converter.class)
+    @Option(
+        names = "--limit",
+        paramLabel = "on|off",
+        converter = Toggle.Converter.class,
+        description = "Switch the monthly spending limit on (needs a monthly limit) or off.")
     Toggle limit;
 
-    @Option(names = "--monthly-limit", paramLabel = "X", description = "Usage allowed per month.")
+    @Option(
+        names = "--monthly-limit",
+        paramLabel = "X",
+        description = "The usage allowed per calendar month.")
     String monthlyLimit;
 
-    @Option(names = "--limit-action", paramLabel = "block|alert")
+    @Option(
+        names = "--limit-action",
+        paramLabel = "block|alert",
+        description = "At the limit, block usage or only alert the owner.")
     String limitAction;
 
     Set(CliEnvironment env) {
@@ -158,12 +192,17 @@ final class AccountsCommand {
       name = "block",
       mixinStandardHelpOptions = true,
       description =
-          "Block the account (usage refused) for a reason of ops' own; only unblock lifts it.")
+          "Block the account for a reason of ops' own: its usage is refused until unblock lifts"
+              + " the block.")
   static final class Block extends DatabaseCommand {
-    @Parameters(index = "0", paramLabel = "ID")
+    @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
     String id;
 
-    @Option(names = "--reason", required = true, paramLabel = "R")
+    @Option(
+        names = "--reason",
+        required = true,
+        paramLabel = "R",
+        description = "Why, in a few words; accounts show reports it.")
     String reason;
 
     Block(CliEnvironment env) {
@@ -179,9 +218,12 @@ final class AccountsCommand {
     }
   }
 
-  @Command(name = "unblock", mixinStandardHelpOptions = true, description = "Lift any block.")
+  @Command(
+      name = "unblock",
+      mixinStandardHelpOptions = true,
+      description = "Lift any block of the account, an ops block or a spending-limit block.")
   static final class Unblock extends DatabaseCommand {
-    @Parameters(index = "0", paramLabel = "ID")
+    @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
     String id;
 
     Unblock(CliEnvironment env) {
@@ -207,9 +249,9 @@ final class AccountsCommand {
     @Command(
         name = "rotate",
         mixinStandardHelpOptions = true,
-        description = "Revoke every key and issue a new one (shown once).")
+        description = "Revoke every key of the account and issue a new one (shown once).")
     static final class Rotate extends DatabaseCommand {
-      @Parameters(index = "0", paramLabel = "ID")
+      @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
       String id;
 
       Rotate(CliEnvironment env) {
@@ -232,7 +274,7 @@ final class AccountsCommand {
         mixinStandardHelpOptions = true,
         description = "Revoke every key of the account.")
     static final class Revoke extends DatabaseCommand {
-      @Parameters(index = "0", paramLabel = "ID")
+      @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
       String id;
 
       Revoke(CliEnvironment env) {

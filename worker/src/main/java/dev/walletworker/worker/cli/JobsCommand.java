@@ -50,7 +50,8 @@ final class JobsCommand {
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
-      description = "Each job: schedule, paused?, next run, last run.")
+      description =
+          "List each job with its schedule, whether it is paused, its next run and its last run.")
   static final class ListJobs extends JobCommand {
     ListJobs(CliEnvironment env) {
       super(env);
@@ -110,11 +111,11 @@ final class JobsCommand {
       mixinStandardHelpOptions = true,
       description = {
         "Queue a run through the scheduler's store: whichever daemon is up runs it.",
-        "With --wait, wait for the outcome and exit non-zero if the run failed; with no",
-        "daemon running, --wait runs the job in this process."
+        "With --wait, wait for the outcome and exit non-zero if the run failed; with no daemon"
+            + " running, --wait runs the job in this process."
       })
   static final class Trigger extends JobCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
+    @Parameters(index = "0", paramLabel = "NAME", description = "The job (see jobs list).")
     String name;
 
     @Option(names = "--wait", description = "Wait for the run's outcome.")
@@ -220,7 +221,7 @@ final class JobsCommand {
 
   /** Pausing and resuming: the same steps, one switch. */
   abstract static class ScheduleSwitch extends JobCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
+    @Parameters(index = "0", paramLabel = "NAME", description = "The job (see jobs list).")
     String name;
 
     private final boolean pause;
@@ -250,7 +251,7 @@ final class JobsCommand {
   @Command(
       name = "pause",
       mixinStandardHelpOptions = true,
-      description = "Stop the job's schedule (manual triggers still run).")
+      description = "Stop the job's schedule across the cluster (manual triggers still run).")
   static final class Pause extends ScheduleSwitch {
     Pause(CliEnvironment env) {
       super(env, true);
@@ -260,7 +261,7 @@ final class JobsCommand {
   @Command(
       name = "resume",
       mixinStandardHelpOptions = true,
-      description = "Resume the job's schedule.")
+      description = "Resume the job's schedule across the cluster.")
   static final class Resume extends ScheduleSwitch {
     Resume(CliEnvironment env) {
       super(env, false);
@@ -270,9 +271,9 @@ final class JobsCommand {
   @Command(
       name = "history",
       mixinStandardHelpOptions = true,
-      description = "The job's recent runs, newest first.")
+      description = "List the job's recent runs, newest first.")
   static final class History extends JobCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
+    @Parameters(index = "0", paramLabel = "NAME", description = "The job (see jobs list).")
     String name;
 
     @Mixin LimitOption limit;

@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "mail",
-    description = "Inspect the mail outbox, send failed mail again, preview every email.",
+    description = "Inspect the mail outbox, send failed mail again, and preview every email.",
     mixinStandardHelpOptions = true,
     subcommands = {MailCommand.ListMail.class, MailCommand.Retry.class, MailCommand.Preview.class})
 final class MailCommand {
@@ -35,12 +35,15 @@ final class MailCommand {
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
-      description = "Outbox messages, newest first.")
+      description = "List outbox messages, newest first.")
   static final class ListMail extends DatabaseCommand {
-    @Option(names = "--status", paramLabel = "pending|sent|failed")
+    @Option(
+        names = "--status",
+        paramLabel = "pending|sent|failed",
+        description = "Only the messages in this status.")
     String status;
 
-    @Option(names = "--account", paramLabel = "ID")
+    @Option(names = "--account", paramLabel = "ID", description = "Only this account's messages.")
     String account;
 
     @Mixin LimitOption limit;
@@ -89,9 +92,9 @@ final class MailCommand {
   @Command(
       name = "retry",
       mixinStandardHelpOptions = true,
-      description = "Queue a failed message again (attempts start over).")
+      description = "Queue a failed message again; its attempts start over.")
   static final class Retry extends DatabaseCommand {
-    @Parameters(index = "0", paramLabel = "ID")
+    @Parameters(index = "0", paramLabel = "ID", description = "The message id (see mail list).")
     long id;
 
     Retry(CliEnvironment env) {
@@ -111,7 +114,7 @@ final class MailCommand {
   @Command(
       name = "preview",
       mixinStandardHelpOptions = true,
-      description = "Render a sample of an email kind (or all) to .eml and .html files.")
+      description = "Write sample .eml and .html files of an email kind, or of all.")
   static final class Preview extends DatabaseCommand {
     @Parameters(index = "0", paramLabel = "KIND", description = "An email kind, or 'all'.")
     String kind;
@@ -120,7 +123,7 @@ final class MailCommand {
         names = "--out",
         paramLabel = "DIR",
         defaultValue = "var/mail-preview",
-        description = "Where to write (default var/mail-preview).")
+        description = "Where to write the files (default var/mail-preview).")
     Path out;
 
     Preview(CliEnvironment env) {

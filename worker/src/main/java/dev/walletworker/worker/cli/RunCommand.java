@@ -12,8 +12,9 @@ import sun.misc.Signal;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Start the daemon: join the scheduler cluster, run the jobs on their schedules and on",
-      "wake-ups, serve health and metrics. SIGTERM or Ctrl-C drains running jobs and exits 0."
+      "Start the daemon: join the scheduler cluster, run the jobs on their schedules and on"
+          + " wake-ups, and serve the API, health and metrics.",
+      "SIGTERM or Ctrl-C drains running jobs and exits 0."
     })
 final class RunCommand implements Callable<Integer> {
 

@@ -13,20 +13,28 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "topups",
-    description = "Auto top-up attempts: what was charged, declined, or is waiting.",
+    description = "Show auto top-up attempts: what was charged, declined, or is waiting.",
     mixinStandardHelpOptions = true,
     subcommands = {TopUpsCommand.ListTopUps.class})
 final class TopUpsCommand {
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Attempts, newest first.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List auto top-up attempts, newest first.")
   static final class ListTopUps extends DatabaseCommand {
     private static final List<String> STATUSES =
         List.of("pending", "succeeded", "failed", "requires_action");
 
-    @Option(names = "--account", paramLabel = "ID")
+    @Option(names = "--account", paramLabel = "ID", description = "Only this account's attempts.")
     String account;
 
-    @Option(names = "--status", paramLabel = "pending|succeeded|failed|requires_action")
+    // The values are listed in the description: as a label they would not fit the synopsis line.
+    @Option(
+        names = "--status",
+        paramLabel = "STATUS",
+        description =
+            "Only the attempts in this status: pending, succeeded, failed or requires_action.")
     String status;
 
     @Mixin LimitOption limit;

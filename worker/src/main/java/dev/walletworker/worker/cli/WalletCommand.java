@@ -33,10 +33,13 @@ final class WalletCommand {
         names = "--amount",
         required = true,
         paramLabel = "X",
-        description = "Up to 6 decimals, e.g. 0.0004.")
+        description = "The amount to debit, with up to 6 decimals (e.g. 0.0004).")
     String amount;
 
-    @Option(names = "--description", paramLabel = "D")
+    @Option(
+        names = "--description",
+        paramLabel = "D",
+        description = "What the transaction shows (default: API usage).")
     String description;
 
     @Option(
@@ -63,18 +66,30 @@ final class WalletCommand {
   @Command(
       name = "credit",
       mixinStandardHelpOptions = true,
-      description = "Credit the wallet (a topup earns its bonus tier).")
+      description = "Credit the wallet; a top-up earns its bonus tier.")
   static final class Credit extends DatabaseCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
     String id;
 
-    @Option(names = "--amount", required = true, paramLabel = "X")
+    @Option(
+        names = "--amount",
+        required = true,
+        paramLabel = "X",
+        description = "The amount to credit, with up to 6 decimals.")
     String amount;
 
-    @Option(names = "--type", required = true, paramLabel = "topup|bonus|refund")
+    @Option(
+        names = "--type",
+        required = true,
+        paramLabel = "topup|bonus|refund",
+        description = "A top-up (earns its bonus tier), a bonus, or a refund.")
     String type;
 
-    @Option(names = "--description", paramLabel = "D")
+    @Option(
+        names = "--description",
+        paramLabel = "D",
+        description =
+            "What the transaction shows (default: Credit top-up, Bonus credit or Refund).")
     String description;
 
     @Option(
@@ -102,7 +117,7 @@ final class WalletCommand {
   @Command(
       name = "transactions",
       mixinStandardHelpOptions = true,
-      description = "The wallet's history, newest first.")
+      description = "List the wallet's transactions, newest first.")
   static final class Transactions extends DatabaseCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
     String id;
@@ -111,7 +126,7 @@ final class WalletCommand {
         names = "--limit",
         paramLabel = "N",
         defaultValue = "20",
-        description = "1 to 100 (default 20).")
+        description = "How many transactions, 1 to 100 (default 20).")
     int limit;
 
     @Option(

@@ -20,7 +20,11 @@ import picocli.CommandLine.Spec;
     name = "bin/worker",
     mixinStandardHelpOptions = true,
     version = "wallet-worker 0.1.0",
-    description = "Keeps prepaid API-credit wallets healthy. Ops commands:",
+    description = {
+      "Keeps prepaid API-credit wallets healthy: the daemon, and the commands ops run against its"
+          + " database.",
+      "Every command takes --help; the database commands also take --json."
+    },
     subcommands = {
       RunCommand.class,
       DemoCommand.class,
@@ -48,7 +52,7 @@ public final class WorkerCommand implements Runnable {
       String[] args, PrintStream out, PrintStream err, Map<String, String> overrides) {
     CliEnvironment env = new CliEnvironment(out, err, overrides);
     boolean json = Arrays.asList(args).contains("--json");
-    CommandLine cli = new CommandLine(new WorkerCommand(), new Factory(env));
+    CommandLine cli = commandLine(env);
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setParameterExceptionHandler(
@@ -64,6 +68,11 @@ public final class WorkerCommand implements Runnable {
           return fail(env, json, "internal_error", StartupErrors.describe(e), null, null, REFUSED);
         });
     return cli.execute(args);
+  }
+
+  /** Every command, each created with {@code env}. */
+  static CommandLine commandLine(CliEnvironment env) {
+    return new CommandLine(new WorkerCommand(), new Factory(env));
   }
 
   private static int fail(
