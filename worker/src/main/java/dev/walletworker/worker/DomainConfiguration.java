@@ -13,9 +13,13 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class DomainConfiguration {
 
-  /** Time for everything; its zone decides where a calendar month starts. */
   @Bean
   Clock clock(WorkerProperties properties) {
+    return clockOf(properties);
+  }
+
+  /** Time for everything; its zone decides where a calendar month starts. */
+  public static Clock clockOf(WorkerProperties properties) {
     return Clock.system(properties.timeZone());
   }
 

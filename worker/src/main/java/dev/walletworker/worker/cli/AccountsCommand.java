@@ -2,8 +2,6 @@ package dev.walletworker.worker.cli;
 
 import dev.walletworker.Amounts;
 import dev.walletworker.account.AccountView;
-import dev.walletworker.account.Accounts;
-import dev.walletworker.account.ApiKeys;
 import dev.walletworker.account.SettingsChange;
 import dev.walletworker.account.SpendingLimitAction;
 import picocli.CommandLine.Command;
@@ -45,8 +43,8 @@ final class AccountsCommand {
     @Override
     Action prepare() {
       return context -> {
-        AccountView view = context.getBean(Accounts.class).create(email, name, currency);
-        String key = context.getBean(ApiKeys.class).issue(view.account().id());
+        AccountView view = context.accounts().create(email, name, currency);
+        String key = context.apiKeys().issue(view.account().id());
         java.util.Map<String, Object> json = Views.account(view);
         json.put("api_key", key);
         return new Output(
@@ -75,7 +73,7 @@ final class AccountsCommand {
     @Override
     Action prepare() {
       return context -> {
-        AccountView view = context.getBean(Accounts.class).get(id);
+        AccountView view = context.accounts().get(id);
         return new Output(Views.account(view), Views.accountText(view));
       };
     }
@@ -178,7 +176,7 @@ final class AccountsCommand {
         throw usage("nothing to change: give at least one setting option");
       }
       return context -> {
-        AccountView view = context.getBean(Accounts.class).updateSettings(id, change);
+        AccountView view = context.accounts().updateSettings(id, change);
         return new Output(Views.account(view), Views.accountText(view));
       };
     }
@@ -212,7 +210,7 @@ final class AccountsCommand {
     @Override
     Action prepare() {
       return context -> {
-        AccountView view = context.getBean(Accounts.class).block(id, reason);
+        AccountView view = context.accounts().block(id, reason);
         return new Output(Views.account(view), Views.accountText(view));
       };
     }
@@ -233,7 +231,7 @@ final class AccountsCommand {
     @Override
     Action prepare() {
       return context -> {
-        AccountView view = context.getBean(Accounts.class).unblock(id);
+        AccountView view = context.accounts().unblock(id);
         return new Output(Views.account(view), Views.accountText(view));
       };
     }
@@ -261,7 +259,7 @@ final class AccountsCommand {
       @Override
       Action prepare() {
         return context -> {
-          String key = context.getBean(ApiKeys.class).rotate(id);
+          String key = context.apiKeys().rotate(id);
           return new Output(
               java.util.Map.of("id", id, "api_key", key),
               "new api key for " + id + ": " + key + "\n(shown once; the old keys no longer work)");
@@ -284,7 +282,7 @@ final class AccountsCommand {
       @Override
       Action prepare() {
         return context -> {
-          int revoked = context.getBean(ApiKeys.class).revoke(id);
+          int revoked = context.apiKeys().revoke(id);
           return new Output(
               java.util.Map.of("id", id, "revoked", revoked),
               revoked + " api key(s) of " + id + " revoked");

@@ -57,8 +57,7 @@ final class MailCommand {
       checkOneOf("--status", status, List.of("pending", "sent", "failed"));
       checkLimit(limit.value, LimitOption.MAX);
       return context -> {
-        List<MailOutbox.Entry> entries =
-            context.getBean(MailOutbox.class).list(status, account, limit.value);
+        List<MailOutbox.Entry> entries = context.mailOutbox().list(status, account, limit.value);
         List<Map<String, Object>> json = new ArrayList<>();
         StringBuilder text =
             new StringBuilder(
@@ -104,7 +103,7 @@ final class MailCommand {
     @Override
     Action prepare() {
       return context -> {
-        MailOutbox.Entry entry = context.getBean(MailOutbox.class).retry(id);
+        MailOutbox.Entry entry = context.mailOutbox().retry(id);
         return new Output(
             entry(entry), "mail " + id + " queued again; it is sent at the next dispatch");
       };
@@ -131,17 +130,12 @@ final class MailCommand {
     }
 
     @Override
-    Class<?> application() {
-      return CliEnvironment.MailCliApplication.class;
-    }
-
-    @Override
     Action prepare() {
       List<MailKind> kinds =
           kind.equals("all") ? Arrays.asList(MailKind.values()) : List.of(MailKind.fromCode(kind));
       return context -> {
-        MailComposer composer = context.getBean(MailComposer.class);
-        MailRenderer renderer = context.getBean(MailRenderer.class);
+        MailComposer composer = context.mailComposer();
+        MailRenderer renderer = context.mailRenderer();
         Session session = Session.getInstance(new Properties());
         List<String> files = new ArrayList<>();
         try {

@@ -18,8 +18,6 @@ import sun.misc.Signal;
     })
 final class RunCommand implements Callable<Integer> {
 
-  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
-
   private final CliEnvironment env;
 
   RunCommand(CliEnvironment env) {
@@ -35,6 +33,9 @@ final class RunCommand implements Callable<Integer> {
     Signal.handle(new Signal("INT"), signal -> stop.countDown());
     ConfigurableApplicationContext daemon = env.openDaemon();
     stop.await();
+    // Not a static field: picocli creates every command for each command line, and a logger would
+    // start the logging system even for --help.
+    Logger log = LoggerFactory.getLogger(RunCommand.class);
     log.info("shutdown requested");
     daemon.close();
     return 0;

@@ -2,7 +2,6 @@ package dev.walletworker.worker.cli;
 
 import dev.walletworker.Amounts;
 import dev.walletworker.topup.TopUpAttempt;
-import dev.walletworker.topup.TopUpAttempts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,17 +43,11 @@ final class TopUpsCommand {
     }
 
     @Override
-    Class<?> application() {
-      return CliEnvironment.JobsCliApplication.class;
-    }
-
-    @Override
     Action prepare() {
       checkOneOf("--status", status, STATUSES);
       checkLimit(limit.value, LimitOption.MAX);
       return context -> {
-        List<TopUpAttempt> attempts =
-            context.getBean(TopUpAttempts.class).recent(account, status, limit.value);
+        List<TopUpAttempt> attempts = context.topUpAttempts().recent(account, status, limit.value);
         List<Map<String, Object>> json = new ArrayList<>();
         StringBuilder text =
             new StringBuilder(

@@ -56,8 +56,7 @@ final class WalletCommand {
     Action prepare() {
       BigDecimal value = Amounts.requirePositive(Amounts.parse(amount, "--amount"), "--amount");
       return context -> {
-        Posting posting =
-            context.getBean(Ledger.class).debitUsage(id, value, description, requestId);
+        Posting posting = context.ledger().debitUsage(id, value, description, requestId);
         return new Output(Views.posting(posting), Views.postingText(posting));
       };
     }
@@ -107,8 +106,7 @@ final class WalletCommand {
       BigDecimal value = Amounts.requirePositive(Amounts.parse(amount, "--amount"), "--amount");
       TransactionType kind = TransactionType.fromCode(type);
       return context -> {
-        Posting posting =
-            context.getBean(Ledger.class).credit(id, value, kind, description, reference);
+        Posting posting = context.ledger().credit(id, value, kind, description, reference);
         return new Output(Views.posting(posting), Views.postingText(posting));
       };
     }
@@ -143,7 +141,7 @@ final class WalletCommand {
     Action prepare() {
       checkLimit(limit, Ledger.MAX_PAGE);
       return context -> {
-        TransactionPage page = context.getBean(Ledger.class).history(id, limit, startingAfter);
+        TransactionPage page = context.ledger().history(id, limit, startingAfter);
         return new Output(Views.page(page), Views.pageText(page));
       };
     }
