@@ -11,15 +11,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "accounts",
     description = "Create, inspect and configure accounts.",
-    mixinStandardHelpOptions = true,
-    subcommands = {
-      AccountsCommand.Create.class,
-      AccountsCommand.Show.class,
-      AccountsCommand.Set.class,
-      AccountsCommand.Block.class,
-      AccountsCommand.Unblock.class,
-      AccountsCommand.Keys.class
-    })
+    mixinStandardHelpOptions = true)
 final class AccountsCommand {
 
   @Command(
@@ -240,8 +232,7 @@ final class AccountsCommand {
   @Command(
       name = "keys",
       mixinStandardHelpOptions = true,
-      description = "Rotate or revoke the account's API keys.",
-      subcommands = {Keys.Rotate.class, Keys.Revoke.class})
+      description = "Rotate or revoke the account's API keys.")
   static final class Keys {
 
     @Command(

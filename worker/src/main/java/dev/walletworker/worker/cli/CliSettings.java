@@ -47,7 +47,9 @@ final class CliSettings {
   /** What {@code SpringApplication.run} prepares before it creates a context. */
   private static ConfigurableEnvironment environment(List<String> args) {
     ConfigurableEnvironment environment = new CommandEnvironment();
-    environment.setConversionService(new ApplicationConversionService());
+    // The binder uses the shared instance too: one set of converters, registered once.
+    environment.setConversionService(
+        (ApplicationConversionService) ApplicationConversionService.getSharedInstance());
     String[] arguments = args.toArray(String[]::new);
     environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(arguments));
     ConfigurationPropertySources.attach(environment);

@@ -25,14 +25,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "jobs",
     description = "Inspect, trigger, pause and resume the scheduled jobs (for the whole cluster).",
-    mixinStandardHelpOptions = true,
-    subcommands = {
-      JobsCommand.ListJobs.class,
-      JobsCommand.Trigger.class,
-      JobsCommand.Pause.class,
-      JobsCommand.Resume.class,
-      JobsCommand.History.class
-    })
+    mixinStandardHelpOptions = true)
 final class JobsCommand {
 
   @Command(

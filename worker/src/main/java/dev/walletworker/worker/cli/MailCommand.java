@@ -28,8 +28,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "mail",
     description = "Inspect the mail outbox, send failed mail again, and preview every email.",
-    mixinStandardHelpOptions = true,
-    subcommands = {MailCommand.ListMail.class, MailCommand.Retry.class, MailCommand.Preview.class})
+    mixinStandardHelpOptions = true)
 final class MailCommand {
 
   @Command(

@@ -13,8 +13,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "topups",
     description = "Show auto top-up attempts: what was charged, declined, or is waiting.",
-    mixinStandardHelpOptions = true,
-    subcommands = {TopUpsCommand.ListTopUps.class})
+    mixinStandardHelpOptions = true)
 final class TopUpsCommand {
 
   @Command(

@@ -13,12 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "wallet",
     description = "Debit usage, credit, and read a wallet's history.",
-    mixinStandardHelpOptions = true,
-    subcommands = {
-      WalletCommand.Usage.class,
-      WalletCommand.Credit.class,
-      WalletCommand.Transactions.class
-    })
+    mixinStandardHelpOptions = true)
 final class WalletCommand {
 
   @Command(
