@@ -28,6 +28,16 @@ public final class Migrations {
     return current == null ? null : current.getVersion().getVersion();
   }
 
+  /**
+   * The migrations Flyway would apply now, as "version description" (repeatable ones by
+   * description), asked of Flyway.
+   */
+  public static List<String> pending(DataSource dataSource) {
+    return java.util.Arrays.stream(flyway(dataSource).info().pending())
+        .map(m -> (m.getVersion() == null ? "" : m.getVersion() + " ") + m.getDescription())
+        .toList();
+  }
+
   private static Flyway flyway(DataSource dataSource) {
     return Flyway.configure()
         .dataSource(dataSource)

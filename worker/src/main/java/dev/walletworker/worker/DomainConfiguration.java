@@ -18,14 +18,18 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class DomainConfiguration {
 
+  @Bean
+  Clock clock(WorkerProperties properties, Database database) {
+    return clockOf(properties, database);
+  }
+
   /**
    * Time for everything; its zone decides where a calendar month starts. Every process on the
    * database must count months in the same zone (else a debit of the old month could land after
    * another process started the new one), so a process whose {@code TIME_ZONE} differs from the
    * zone the database recorded refuses to start.
    */
-  @Bean
-  Clock clock(WorkerProperties properties, Database database) {
+  public static Clock clockOf(WorkerProperties properties, Database database) {
     ZoneId configured = properties.timeZone();
     Clock clock = Clock.system(configured);
     ZoneId recorded = new SystemSettings(database).timeZone(configured, clock);

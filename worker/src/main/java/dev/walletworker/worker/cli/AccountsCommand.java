@@ -2,8 +2,6 @@ package dev.walletworker.worker.cli;
 
 import dev.walletworker.Amounts;
 import dev.walletworker.account.AccountView;
-import dev.walletworker.account.Accounts;
-import dev.walletworker.account.ApiKeys;
 import dev.walletworker.account.SettingsChange;
 import dev.walletworker.account.SpendingLimitAction;
 import picocli.CommandLine.Command;
@@ -13,29 +11,21 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "accounts",
     description = "Create, inspect and configure accounts.",
-    mixinStandardHelpOptions = true,
-    subcommands = {
-      AccountsCommand.Create.class,
-      AccountsCommand.Show.class,
-      AccountsCommand.Set.class,
-      AccountsCommand.Block.class,
-      AccountsCommand.Unblock.class,
-      AccountsCommand.Keys.class
-    })
+    mixinStandardHelpOptions = true)
 final class AccountsCommand {
 
   @Command(
       name = "create",
       mixinStandardHelpOptions = true,
-      description = "Create an account and its wallet.")
+      description = "Create an account and its wallet, and print its API key (shown once).")
   static final class Create extends DatabaseCommand {
     @Option(names = "--email", required = true, description = "The owner's email address.")
     String email;
 
-    @Option(names = "--name", description = "Display name used in emails.")
+    @Option(names = "--name", description = "The display name used in emails.")
     String name;
 
-    @Option(names = "--currency", description = "Wallet currency (ISO 4217, default USD).")
+    @Option(names = "--currency", description = "The wallet's currency (ISO 4217; default USD).")
     String currency;
 
     Create(CliEnvironment env) {
@@ -45,8 +35,8 @@ final class AccountsCommand {
     @Override
     Action prepare() {
       return context -> {
-        AccountView view = context.getBean(Accounts.class).create(email, name, currency);
-        String key = context.getBean(ApiKeys.class).issue(view.account().id());
+        AccountView view = context.accounts().create(email, name, currency);
+        String key = context.apiKeys().issue(view.account().id());
         java.util.Map<String, Object> json = Views.account(view);
         json.put("api_key", key);
         return new Output(
@@ -63,7 +53,7 @@ final class AccountsCommand {
   @Command(
       name = "show",
       mixinStandardHelpOptions = true,
-      description = "Status, balance, currency and every setting.")
+      description = "Show the account's status, balance, currency and every setting.")
   static final class Show extends DatabaseCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
     String id;
@@ -75,7 +65,7 @@ final class AccountsCommand {
     @Override
     Action prepare() {
       return context -> {
-        AccountView view = context.getBean(Accounts.class).get(id);
+        AccountView view = context.accounts().get(id);
         return new Output(Views.account(view), Views.accountText(view));
       };
     }
@@ -84,12 +74,20 @@ final class AccountsCommand {
   @Command(
       name = "set",
       mixinStandardHelpOptions = true,
-      description = "Change wallet settings. All given changes apply together, or none does.")
+      description = {
+        "Change the wallet's settings.",
+        "All the given changes apply together, or none does; switching a feature on needs its"
+            + " values, given in the same call or before."
+      })
   static final class Set extends DatabaseCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
     String id;
 
-    @Option(names = "--auto-topup", paramLabel = "on|off", converter = Toggle.Converter.class)
+    @Option(
+        names = "--auto-topup",
+        paramLabel = "on|off",
+        converter = Toggle.Converter.class,
+        description = "Switch auto top-up on (needs a threshold and an amount) or off.")
     Toggle autoTopUp;
 
     @Option(
@@ -98,28 +96,54 @@ final class AccountsCommand {
         description = "Top up when the balance falls below X.")
     String topUpThreshold;
 
-    @Option(names = "--topup-amount", paramLabel = "Y", description = "Charge Y (10.00 to 499.99).")
+    @Option(
+        names = "--topup-amount",
+        paramLabel = "Y",
+        description = "Charge Y per top-up (10.00 to 499.99).")
     String topUpAmount;
 
-    @Option(names = "--stripe-customer", paramLabel = "cus_…")
+    @Option(
+        names = "--stripe-customer",
+        paramLabel = "cus_…",
+        description = "The Stripe customer that owns the card.")
     String stripeCustomer;
 
-    @Option(names = "--payment-method", paramLabel = "pm_…")
+    @Option(
+        names = "--payment-method",
+        paramLabel = "pm_…",
+        description = "The saved card that auto top-up charges.")
     String paymentMethod;
 
-    @Option(names = "--alert", paramLabel = "on|off", converter = Toggle.Converter.class)
+    @Option(
+        names = "--alert",
+        paramLabel = "on|off",
+        converter = Toggle.Converter.class,
+        description = "Switch the low-balance alert on (needs a threshold) or off.")
     Toggle alert;
 
-    @Option(names = "--alert-threshold", paramLabel = "X", description = "Email the owner below X.")
+    @Option(
+        names = "--alert-threshold",
+        paramLabel = "X",
+        description = "Email the owner when the balance falls below X.")
     String alertThreshold;
 
-    @Option(names = "--limit", paramLabel = "on|off", converter = Toggle.Converter.class)
+    @Option(
+        names = "--limit",
+        paramLabel = "on|off",
+        converter = Toggle.Converter.class,
+        description = "Switch the monthly spending limit on (needs a monthly limit) or off.")
     Toggle limit;
 
-    @Option(names = "--monthly-limit", paramLabel = "X", description = "Usage allowed per month.")
+    @Option(
+        names = "--monthly-limit",
+        paramLabel = "X",
+        description = "The usage allowed per calendar month.")
     String monthlyLimit;
 
-    @Option(names = "--limit-action", paramLabel = "block|alert")
+    @Option(
+        names = "--limit-action",
+        paramLabel = "block|alert",
+        description = "At the limit, block usage or only alert the owner.")
     String limitAction;
 
     Set(CliEnvironment env) {
@@ -144,7 +168,7 @@ final class AccountsCommand {
         throw usage("nothing to change: give at least one setting option");
       }
       return context -> {
-        AccountView view = context.getBean(Accounts.class).updateSettings(id, change);
+        AccountView view = context.accounts().updateSettings(id, change);
         return new Output(Views.account(view), Views.accountText(view));
       };
     }
@@ -159,12 +183,17 @@ final class AccountsCommand {
       name = "block",
       mixinStandardHelpOptions = true,
       description =
-          "Block the account (usage refused) for a reason of ops' own; only unblock lifts it.")
+          "Block the account for a reason of ops' own: its usage is refused until unblock lifts"
+              + " the block.")
   static final class Block extends DatabaseCommand {
-    @Parameters(index = "0", paramLabel = "ID")
+    @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
     String id;
 
-    @Option(names = "--reason", required = true, paramLabel = "R")
+    @Option(
+        names = "--reason",
+        required = true,
+        paramLabel = "R",
+        description = "Why, in a few words; accounts show reports it.")
     String reason;
 
     Block(CliEnvironment env) {
@@ -174,15 +203,18 @@ final class AccountsCommand {
     @Override
     Action prepare() {
       return context -> {
-        AccountView view = context.getBean(Accounts.class).block(id, reason);
+        AccountView view = context.accounts().block(id, reason);
         return new Output(Views.account(view), Views.accountText(view));
       };
     }
   }
 
-  @Command(name = "unblock", mixinStandardHelpOptions = true, description = "Lift any block.")
+  @Command(
+      name = "unblock",
+      mixinStandardHelpOptions = true,
+      description = "Lift any block of the account, an ops block or a spending-limit block.")
   static final class Unblock extends DatabaseCommand {
-    @Parameters(index = "0", paramLabel = "ID")
+    @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
     String id;
 
     Unblock(CliEnvironment env) {
@@ -192,7 +224,7 @@ final class AccountsCommand {
     @Override
     Action prepare() {
       return context -> {
-        AccountView view = context.getBean(Accounts.class).unblock(id);
+        AccountView view = context.accounts().unblock(id);
         return new Output(Views.account(view), Views.accountText(view));
       };
     }
@@ -201,16 +233,15 @@ final class AccountsCommand {
   @Command(
       name = "keys",
       mixinStandardHelpOptions = true,
-      description = "Rotate or revoke the account's API keys.",
-      subcommands = {Keys.Rotate.class, Keys.Revoke.class})
+      description = "Rotate or revoke the account's API keys.")
   static final class Keys {
 
     @Command(
         name = "rotate",
         mixinStandardHelpOptions = true,
-        description = "Revoke every key and issue a new one (shown once).")
+        description = "Revoke every key of the account and issue a new one (shown once).")
     static final class Rotate extends DatabaseCommand {
-      @Parameters(index = "0", paramLabel = "ID")
+      @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
       String id;
 
       Rotate(CliEnvironment env) {
@@ -220,7 +251,7 @@ final class AccountsCommand {
       @Override
       Action prepare() {
         return context -> {
-          String key = context.getBean(ApiKeys.class).rotate(id);
+          String key = context.apiKeys().rotate(id);
           return new Output(
               java.util.Map.of("id", id, "api_key", key),
               "new api key for " + id + ": " + key + "\n(shown once; the old keys no longer work)");
@@ -233,7 +264,7 @@ final class AccountsCommand {
         mixinStandardHelpOptions = true,
         description = "Revoke every key of the account.")
     static final class Revoke extends DatabaseCommand {
-      @Parameters(index = "0", paramLabel = "ID")
+      @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
       String id;
 
       Revoke(CliEnvironment env) {
@@ -243,7 +274,7 @@ final class AccountsCommand {
       @Override
       Action prepare() {
         return context -> {
-          int revoked = context.getBean(ApiKeys.class).revoke(id);
+          int revoked = context.apiKeys().revoke(id);
           return new Output(
               java.util.Map.of("id", id, "revoked", revoked),
               revoked + " api key(s) of " + id + " revoked");

@@ -4,7 +4,6 @@ import dev.walletworker.worker.DaemonApplication;
 import dev.walletworker.worker.DomainConfiguration;
 import dev.walletworker.worker.WorkerProperties;
 import dev.walletworker.worker.db.DatabaseConfiguration;
-import dev.walletworker.worker.mail.MailConfiguration;
 import dev.walletworker.worker.scheduling.SchedulerConfiguration;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -19,8 +18,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
- * What every CLI command shares: where to print, and how to open the application (configuration,
- * database, domain services) once its arguments are known to be valid.
+ * What every CLI command shares: where to print, and how to open what the command works with
+ * (settings, database, domain services) once its arguments are known to be valid.
  */
 public final class CliEnvironment {
 
@@ -38,12 +37,8 @@ public final class CliEnvironment {
     this.overrides = overrides;
   }
 
-  /** Opens the part of the application a CLI command needs. */
-  ConfigurableApplicationContext open(Class<?> application, boolean migrateOnStart) {
-    SpringApplication app = new SpringApplication(application);
-    app.setWebApplicationType(WebApplicationType.NONE);
-    app.setBannerMode(Banner.Mode.OFF);
-    app.setLogStartupInfo(false);
+  /** What a command works with; each part opens when the command first asks for it. */
+  CliContext context() {
     List<String> args = new ArrayList<>();
     // A CLI command's stdout is its answer; keep the logs on stderr down to warnings.
     args.add("--logging.level.root=WARN");
@@ -53,10 +48,16 @@ public final class CliEnvironment {
     args.add("--logging.level.org.springframework.boot.SpringApplication=OFF");
     args.add("--logging.level.org.springframework.boot.diagnostics=OFF");
     args.add("--logging.level.org.springframework.context=ERROR");
-    if (!migrateOnStart) {
-      args.add("--wallet.database.migrate-on-start=false");
-    }
     overrides.forEach((key, value) -> args.add("--" + key + "=" + value));
+    return new CliContext(args, CliEnvironment::openJobsContext);
+  }
+
+  /** The Spring context of the commands that drive the scheduler: its store and the batch jobs. */
+  private static ConfigurableApplicationContext openJobsContext(List<String> args) {
+    SpringApplication app = new SpringApplication(JobsCliApplication.class);
+    app.setWebApplicationType(WebApplicationType.NONE);
+    app.setBannerMode(Banner.Mode.OFF);
+    app.setLogStartupInfo(false);
     return app.run(args.toArray(String[]::new));
   }
 
@@ -70,18 +71,6 @@ public final class CliEnvironment {
     overrides.forEach((key, value) -> args.add("--" + key + "=" + value));
     return app.run(args.toArray(String[]::new));
   }
-
-  /** Accounts and wallets: no scheduler, no HTTP. */
-  @Configuration(proxyBeanMethods = false)
-  @EnableConfigurationProperties(WorkerProperties.class)
-  @Import({DatabaseConfiguration.class, DomainConfiguration.class})
-  static class CliApplication {}
-
-  /** Mail previews: configuration and templates only, no database. */
-  @Configuration(proxyBeanMethods = false)
-  @EnableConfigurationProperties(WorkerProperties.class)
-  @Import(MailConfiguration.class)
-  static class MailCliApplication {}
 
   /** Job commands: the scheduler's store (never started here) and the batch jobs. */
   @Configuration(proxyBeanMethods = false)

@@ -1,16 +1,15 @@
 package dev.walletworker.worker.cli;
 
 import java.util.concurrent.Callable;
-import org.springframework.context.ApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * A command that works on the database. Its arguments are checked in {@link #prepare()} before the
- * database is opened, so bad input is refused without starting anything or changing anything.
+ * A command that works on the database (or on the settings alone). Its arguments are checked in
+ * {@link #prepare()} before anything is opened, so bad input is refused without starting anything
+ * or changing anything.
  */
 abstract class DatabaseCommand implements Callable<Integer> {
 
@@ -47,20 +46,11 @@ abstract class DatabaseCommand implements Callable<Integer> {
     }
   }
 
-  boolean migrateOnStart() {
-    return true;
-  }
-
-  /** The configuration this command opens. */
-  Class<?> application() {
-    return CliEnvironment.CliApplication.class;
-  }
-
   @Override
   public Integer call() {
     Action action = prepare();
     Output output;
-    try (ConfigurableApplicationContext context = env.open(application(), migrateOnStart())) {
+    try (CliContext context = env.context()) {
       output = action.run(context);
     }
     if (json) {
@@ -71,7 +61,8 @@ abstract class DatabaseCommand implements Callable<Integer> {
     return output.exitCode();
   }
 
+  /** The command's work; it opens, through the context, only what it uses. */
   interface Action {
-    Output run(ApplicationContext context);
+    Output run(CliContext context);
   }
 }

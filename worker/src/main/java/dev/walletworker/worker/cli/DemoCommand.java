@@ -11,22 +11,23 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the whole system with no configuration: embedded PostgreSQL (fresh, var/demo/pg), an SMTP",
-      "server capturing mail (var/demo/mail/*.eml), the Stripe emulator and the real daemon; about",
-      "1,000 accounts, a simulated month of usage, then a summary."
+      "Run the whole system with no configuration and print a summary.",
+      "It starts an embedded PostgreSQL (fresh, under var/demo/pg), an SMTP server that captures"
+          + " mail (var/demo/mail/*.eml), the Stripe emulator and the real daemon, then drives"
+          + " about 1,000 accounts through a simulated month of usage."
     })
 final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--accounts",
       defaultValue = "1000",
-      description = "How many accounts (default 1000).")
+      description = "How many accounts to create (default 1000).")
   int accounts;
 
   @Option(
       names = "--days",
       defaultValue = "30",
-      description = "Simulated days of usage (default 30).")
+      description = "How many days of usage to simulate (default 30).")
   int days;
 
   @Spec CommandSpec spec;

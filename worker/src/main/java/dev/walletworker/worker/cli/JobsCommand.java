@@ -4,19 +4,19 @@ import dev.walletworker.worker.scheduling.JobControl;
 import dev.walletworker.worker.scheduling.JobHistory;
 import dev.walletworker.worker.scheduling.JobOutcome;
 import dev.walletworker.worker.scheduling.JobRunner;
+import dev.walletworker.worker.scheduling.StoredSchedules;
 import dev.walletworker.worker.scheduling.WalletJobs;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.quartz.SchedulerException;
-import org.springframework.context.ApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,59 +25,45 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "jobs",
     description = "Inspect, trigger, pause and resume the scheduled jobs (for the whole cluster).",
-    mixinStandardHelpOptions = true,
-    subcommands = {
-      JobsCommand.ListJobs.class,
-      JobsCommand.Trigger.class,
-      JobsCommand.Pause.class,
-      JobsCommand.Resume.class,
-      JobsCommand.History.class
-    })
+    mixinStandardHelpOptions = true)
 final class JobsCommand {
-
-  /** Base of the job commands: they open the scheduler's store and the batch jobs. */
-  abstract static class JobCommand extends DatabaseCommand {
-    JobCommand(CliEnvironment env) {
-      super(env);
-    }
-
-    @Override
-    Class<?> application() {
-      return CliEnvironment.JobsCliApplication.class;
-    }
-  }
 
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
-      description = "Each job: schedule, paused?, next run, last run.")
-  static final class ListJobs extends JobCommand {
+      description =
+          "List each job with its schedule, whether it is paused, its next run and its last run.")
+  static final class ListJobs extends DatabaseCommand {
     ListJobs(CliEnvironment env) {
       super(env);
     }
 
     @Override
     Action prepare() {
+      // Read from the store's tables: listing creates no scheduler and no batch job.
       return context -> {
-        JobControl control = context.getBean(JobControl.class);
-        JobHistory history = context.getBean(JobHistory.class);
+        WalletJobs jobs = context.jobs();
+        StoredSchedules stored = context.storedSchedules();
+        Map<String, StoredSchedules.StoredSchedule> schedules = stored.byJob();
+        JobHistory history = context.jobHistory();
         List<Map<String, Object>> rows = new ArrayList<>();
         StringBuilder text =
             new StringBuilder(
                 String.format(
                     "%-20s  %-16s  %-6s  %-20s  %s%n",
                     "JOB", "SCHEDULE", "PAUSED", "NEXT RUN", "LAST RUN"));
-        for (WalletJobs.WalletJob job : control.jobs().all()) {
-          String cron = unchecked(() -> control.storedCron(job.name()));
-          boolean paused = unchecked(() -> control.isPaused(job.name()));
-          Date next = unchecked(() -> control.nextFireTime(job.name()));
+        for (WalletJobs.WalletJob job : jobs.all()) {
+          StoredSchedules.StoredSchedule schedule = schedules.get(job.name());
+          String cron = schedule == null ? null : schedule.cron();
+          boolean paused = schedule != null && schedule.paused();
+          Instant next = schedule == null ? null : schedule.nextRun();
           Optional<JobOutcome> last = history.recent(job.name(), 1).stream().findFirst();
           Map<String, Object> row = new LinkedHashMap<>();
           row.put("name", job.name());
           row.put("cron", cron == null ? job.cron() : cron);
           row.put("registered", cron != null);
           row.put("paused", paused);
-          row.put("next_run", next == null ? null : next.toInstant().toString());
+          row.put("next_run", next == null ? null : next.toString());
           row.put("last_run", last.map(JobsCommand::run).orElse(null));
           rows.add(row);
           text.append(
@@ -86,10 +72,10 @@ final class JobsCommand {
                   job.name(),
                   cron == null ? job.cron() + " *" : cron,
                   paused ? "yes" : "no",
-                  next == null ? "-" : next.toInstant().toString(),
+                  next == null ? "-" : next.toString(),
                   last.map(JobsCommand::runText).orElse("never")));
         }
-        List<String> daemons = control.liveDaemons();
+        List<String> daemons = stored.liveDaemons();
         text.append(
             daemons.isEmpty()
                 ? "no daemon is running (bin/worker run)"
@@ -110,11 +96,11 @@ final class JobsCommand {
       mixinStandardHelpOptions = true,
       description = {
         "Queue a run through the scheduler's store: whichever daemon is up runs it.",
-        "With --wait, wait for the outcome and exit non-zero if the run failed; with no",
-        "daemon running, --wait runs the job in this process."
+        "With --wait, wait for the outcome and exit non-zero if the run failed; with no daemon"
+            + " running, --wait runs the job in this process."
       })
-  static final class Trigger extends JobCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
+  static final class Trigger extends DatabaseCommand {
+    @Parameters(index = "0", paramLabel = "NAME", description = "The job (see jobs list).")
     String name;
 
     @Option(names = "--wait", description = "Wait for the run's outcome.")
@@ -135,11 +121,11 @@ final class JobsCommand {
     Action prepare() {
       Duration limit = duration(timeout);
       return context -> {
-        JobControl control = context.getBean(JobControl.class);
+        JobControl control = context.spring(JobControl.class);
         control.jobs().get(name);
         unchecked(() -> control.registerSchedulesIfMissing());
         if (wait && control.liveDaemons().isEmpty()) {
-          JobOutcome outcome = context.getBean(JobRunner.class).run(name, "manual", null);
+          JobOutcome outcome = context.spring(JobRunner.class).run(name, "manual", null);
           return finished(outcome, "ran in this process (no daemon is running)");
         }
         String requestId = unchecked(() -> control.queue(name, "manual"));
@@ -162,8 +148,8 @@ final class JobsCommand {
       };
     }
 
-    private JobOutcome awaitRun(ApplicationContext context, String requestId, Duration limit) {
-      JobHistory history = context.getBean(JobHistory.class);
+    private JobOutcome awaitRun(CliContext context, String requestId, Duration limit) {
+      JobHistory history = context.spring(JobHistory.class);
       long deadline = System.nanoTime() + limit.toNanos();
       while (System.nanoTime() < deadline) {
         Optional<JobOutcome> run = history.byRequest(requestId);
@@ -219,8 +205,8 @@ final class JobsCommand {
   }
 
   /** Pausing and resuming: the same steps, one switch. */
-  abstract static class ScheduleSwitch extends JobCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
+  abstract static class ScheduleSwitch extends DatabaseCommand {
+    @Parameters(index = "0", paramLabel = "NAME", description = "The job (see jobs list).")
     String name;
 
     private final boolean pause;
@@ -233,7 +219,7 @@ final class JobsCommand {
     @Override
     Action prepare() {
       return context -> {
-        JobControl control = context.getBean(JobControl.class);
+        JobControl control = context.spring(JobControl.class);
         control.jobs().get(name);
         unchecked(() -> control.registerSchedulesIfMissing());
         if (pause) {
@@ -250,7 +236,7 @@ final class JobsCommand {
   @Command(
       name = "pause",
       mixinStandardHelpOptions = true,
-      description = "Stop the job's schedule (manual triggers still run).")
+      description = "Stop the job's schedule across the cluster (manual triggers still run).")
   static final class Pause extends ScheduleSwitch {
     Pause(CliEnvironment env) {
       super(env, true);
@@ -260,7 +246,7 @@ final class JobsCommand {
   @Command(
       name = "resume",
       mixinStandardHelpOptions = true,
-      description = "Resume the job's schedule.")
+      description = "Resume the job's schedule across the cluster.")
   static final class Resume extends ScheduleSwitch {
     Resume(CliEnvironment env) {
       super(env, false);
@@ -270,9 +256,9 @@ final class JobsCommand {
   @Command(
       name = "history",
       mixinStandardHelpOptions = true,
-      description = "The job's recent runs, newest first.")
-  static final class History extends JobCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
+      description = "List the job's recent runs, newest first.")
+  static final class History extends DatabaseCommand {
+    @Parameters(index = "0", paramLabel = "NAME", description = "The job (see jobs list).")
     String name;
 
     @Mixin LimitOption limit;
@@ -285,8 +271,8 @@ final class JobsCommand {
     Action prepare() {
       checkLimit(limit.value, LimitOption.MAX);
       return context -> {
-        context.getBean(JobControl.class).jobs().get(name);
-        List<JobOutcome> runs = context.getBean(JobHistory.class).recent(name, limit.value);
+        context.jobs().get(name);
+        List<JobOutcome> runs = context.jobHistory().recent(name, limit.value);
         StringBuilder text = new StringBuilder();
         for (JobOutcome run : runs) {
           text.append(String.format("#%-6d %s%n", run.executionId(), runText(run)));

@@ -11,6 +11,6 @@ final class LimitOption {
       names = "--limit",
       paramLabel = "N",
       defaultValue = "20",
-      description = "1 to " + MAX + " (default 20).")
+      description = "How many rows, 1 to " + MAX + " (default 20).")
   int value;
 }

@@ -27,20 +27,22 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "mail",
-    description = "Inspect the mail outbox, send failed mail again, preview every email.",
-    mixinStandardHelpOptions = true,
-    subcommands = {MailCommand.ListMail.class, MailCommand.Retry.class, MailCommand.Preview.class})
+    description = "Inspect the mail outbox, send failed mail again, and preview every email.",
+    mixinStandardHelpOptions = true)
 final class MailCommand {
 
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
-      description = "Outbox messages, newest first.")
+      description = "List outbox messages, newest first.")
   static final class ListMail extends DatabaseCommand {
-    @Option(names = "--status", paramLabel = "pending|sent|failed")
+    @Option(
+        names = "--status",
+        paramLabel = "pending|sent|failed",
+        description = "Only the messages in this status.")
     String status;
 
-    @Option(names = "--account", paramLabel = "ID")
+    @Option(names = "--account", paramLabel = "ID", description = "Only this account's messages.")
     String account;
 
     @Mixin LimitOption limit;
@@ -54,8 +56,7 @@ final class MailCommand {
       checkOneOf("--status", status, List.of("pending", "sent", "failed"));
       checkLimit(limit.value, LimitOption.MAX);
       return context -> {
-        List<MailOutbox.Entry> entries =
-            context.getBean(MailOutbox.class).list(status, account, limit.value);
+        List<MailOutbox.Entry> entries = context.mailOutbox().list(status, account, limit.value);
         List<Map<String, Object>> json = new ArrayList<>();
         StringBuilder text =
             new StringBuilder(
@@ -89,9 +90,9 @@ final class MailCommand {
   @Command(
       name = "retry",
       mixinStandardHelpOptions = true,
-      description = "Queue a failed message again (attempts start over).")
+      description = "Queue a failed message again; its attempts start over.")
   static final class Retry extends DatabaseCommand {
-    @Parameters(index = "0", paramLabel = "ID")
+    @Parameters(index = "0", paramLabel = "ID", description = "The message id (see mail list).")
     long id;
 
     Retry(CliEnvironment env) {
@@ -101,7 +102,7 @@ final class MailCommand {
     @Override
     Action prepare() {
       return context -> {
-        MailOutbox.Entry entry = context.getBean(MailOutbox.class).retry(id);
+        MailOutbox.Entry entry = context.mailOutbox().retry(id);
         return new Output(
             entry(entry), "mail " + id + " queued again; it is sent at the next dispatch");
       };
@@ -111,7 +112,7 @@ final class MailCommand {
   @Command(
       name = "preview",
       mixinStandardHelpOptions = true,
-      description = "Render a sample of an email kind (or all) to .eml and .html files.")
+      description = "Write sample .eml and .html files of an email kind, or of all.")
   static final class Preview extends DatabaseCommand {
     @Parameters(index = "0", paramLabel = "KIND", description = "An email kind, or 'all'.")
     String kind;
@@ -120,7 +121,7 @@ final class MailCommand {
         names = "--out",
         paramLabel = "DIR",
         defaultValue = "var/mail-preview",
-        description = "Where to write (default var/mail-preview).")
+        description = "Where to write the files (default var/mail-preview).")
     Path out;
 
     Preview(CliEnvironment env) {
@@ -128,17 +129,12 @@ final class MailCommand {
     }
 
     @Override
-    Class<?> application() {
-      return CliEnvironment.MailCliApplication.class;
-    }
-
-    @Override
     Action prepare() {
       List<MailKind> kinds =
           kind.equals("all") ? Arrays.asList(MailKind.values()) : List.of(MailKind.fromCode(kind));
       return context -> {
-        MailComposer composer = context.getBean(MailComposer.class);
-        MailRenderer renderer = context.getBean(MailRenderer.class);
+        MailComposer composer = context.mailComposer();
+        MailRenderer renderer = context.mailRenderer();
         Session session = Session.getInstance(new Properties());
         List<String> files = new ArrayList<>();
         try {

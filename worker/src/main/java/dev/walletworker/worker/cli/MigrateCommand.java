@@ -18,14 +18,9 @@ final class MigrateCommand extends DatabaseCommand {
   }
 
   @Override
-  boolean migrateOnStart() {
-    return false;
-  }
-
-  @Override
   Action prepare() {
     return context -> {
-      DataSource dataSource = context.getBean(DataSource.class);
+      DataSource dataSource = context.unmigratedDataSource();
       List<String> applied = Migrations.migrate(dataSource);
       String version = Migrations.currentVersion(dataSource);
       Map<String, Object> json = new LinkedHashMap<>();

@@ -1,7 +1,6 @@
 package dev.walletworker.worker.cli;
 
 import dev.walletworker.Amounts;
-import dev.walletworker.metering.ModelPrices;
 import dev.walletworker.metering.Price;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -72,7 +71,7 @@ final class PricesCommand {
       BigDecimal cached = cachedInput == null ? null : Amounts.parse(cachedInput, "--cached-input");
       Instant from = effectiveFrom == null ? null : time(effectiveFrom, "--effective-from");
       return context -> {
-        Price price = context.getBean(ModelPrices.class).set(model, in, out, cached, from);
+        Price price = context.modelPrices().set(model, in, out, cached, from);
         return new Output(
             json(price),
             "price "
@@ -115,7 +114,7 @@ final class PricesCommand {
     Action prepare() {
       Instant when = at == null ? null : time(at, "--at");
       return context -> {
-        List<Price> prices = context.getBean(ModelPrices.class).list(model, when);
+        List<Price> prices = context.modelPrices().list(model, when);
         List<Map<String, Object>> json = new ArrayList<>();
         String format = "%-23s  %-28s  %10s  %10s  %12s  %s%n";
         StringBuilder text =

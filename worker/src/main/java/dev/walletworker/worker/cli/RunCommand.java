@@ -12,12 +12,11 @@ import sun.misc.Signal;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Start the daemon: join the scheduler cluster, run the jobs on their schedules and on",
-      "wake-ups, serve health and metrics. SIGTERM or Ctrl-C drains running jobs and exits 0."
+      "Start the daemon: join the scheduler cluster, run the jobs on their schedules and on"
+          + " wake-ups, and serve the API, health and metrics.",
+      "SIGTERM or Ctrl-C drains running jobs and exits 0."
     })
 final class RunCommand implements Callable<Integer> {
-
-  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
   private final CliEnvironment env;
 
@@ -34,6 +33,9 @@ final class RunCommand implements Callable<Integer> {
     Signal.handle(new Signal("INT"), signal -> stop.countDown());
     ConfigurableApplicationContext daemon = env.openDaemon();
     stop.await();
+    // Not a static field: picocli creates every command for each command line, and a logger would
+    // start the logging system even for --help.
+    Logger log = LoggerFactory.getLogger(RunCommand.class);
     log.info("shutdown requested");
     daemon.close();
     return 0;

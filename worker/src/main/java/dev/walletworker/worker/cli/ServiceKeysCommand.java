@@ -39,7 +39,7 @@ final class ServiceKeysCommand {
     @Override
     Action prepare() {
       return context -> {
-        ServiceKeys.IssuedKey key = context.getBean(ServiceKeys.class).create(name);
+        ServiceKeys.IssuedKey key = context.serviceKeys().create(name);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", key.id());
         json.put("name", key.name());
@@ -70,7 +70,7 @@ final class ServiceKeysCommand {
     @Override
     Action prepare() {
       return context -> {
-        List<ServiceKeys.ServiceKey> keys = context.getBean(ServiceKeys.class).list();
+        List<ServiceKeys.ServiceKey> keys = context.serviceKeys().list();
         List<Map<String, Object>> json = new ArrayList<>();
         String format = "%-21s  %-24s  %-12s  %-20s  %-20s  %s%n";
         StringBuilder text =
@@ -117,7 +117,7 @@ final class ServiceKeysCommand {
     @Override
     Action prepare() {
       return context -> {
-        ServiceKeys.ServiceKey k = context.getBean(ServiceKeys.class).revoke(key);
+        ServiceKeys.ServiceKey k = context.serviceKeys().revoke(key);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", k.id());
         json.put("name", k.name());

@@ -5,7 +5,6 @@ import dev.walletworker.topup.AttemptStatus;
 import dev.walletworker.topup.CheckoutTopUps;
 import dev.walletworker.topup.PaymentReviews;
 import dev.walletworker.topup.TopUpAttempt;
-import dev.walletworker.topup.TopUpAttempts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,31 +18,28 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "topups",
     description =
-        "Top-ups: auto top-up attempts, Checkout top-ups, and payments waiting for a person.",
-    mixinStandardHelpOptions = true,
-    subcommands = {
-      TopUpsCommand.ListTopUps.class,
-      TopUpsCommand.ListCheckouts.class,
-      TopUpsCommand.ListReviews.class,
-      TopUpsCommand.ResolveReview.class
-    })
+        "Show top-ups: auto top-up attempts, Checkout top-ups, and payments waiting for a person.",
+    mixinStandardHelpOptions = true)
 final class TopUpsCommand {
 
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
-      description = "Auto top-up attempts, newest first.")
+      description = "List auto top-up attempts, newest first.")
   static final class ListTopUps extends DatabaseCommand {
     private static final List<String> STATUSES =
         Arrays.stream(AttemptStatus.values()).map(AttemptStatus::code).toList();
 
-    @Option(names = "--account", paramLabel = "ID")
+    @Option(names = "--account", paramLabel = "ID", description = "Only this account's attempts.")
     String account;
 
+    // The values are listed in the description: as a label they would not fit the synopsis line.
     @Option(
         names = "--status",
         paramLabel = "STATUS",
-        description = "pending, succeeded, failed, requires_action or needs_review.")
+        description =
+            "Only the attempts in this status: pending, succeeded, failed, requires_action or"
+                + " needs_review.")
     String status;
 
     @Mixin LimitOption limit;
@@ -53,17 +49,11 @@ final class TopUpsCommand {
     }
 
     @Override
-    Class<?> application() {
-      return CliEnvironment.JobsCliApplication.class;
-    }
-
-    @Override
     Action prepare() {
       checkOneOf("--status", status, STATUSES);
       checkLimit(limit.value, LimitOption.MAX);
       return context -> {
-        List<TopUpAttempt> attempts =
-            context.getBean(TopUpAttempts.class).recent(account, status, limit.value);
+        List<TopUpAttempt> attempts = context.topUpAttempts().recent(account, status, limit.value);
         List<Map<String, Object>> json = new ArrayList<>();
         StringBuilder text =
             new StringBuilder(
@@ -132,18 +122,13 @@ final class TopUpsCommand {
     }
 
     @Override
-    Class<?> application() {
-      return CliEnvironment.JobsCliApplication.class;
-    }
-
-    @Override
     Action prepare() {
       checkOneOf("--status", status, STATUSES);
       checkLimit(limit.value, LimitOption.MAX);
       return context -> {
         List<CheckoutTopUps.CheckoutTopUp> topUps =
             context
-                .getBean(CheckoutTopUps.class)
+                .checkoutTopUps()
                 .recent(
                     account,
                     status == null ? null : CheckoutTopUps.Status.fromCode(status),
@@ -212,16 +197,10 @@ final class TopUpsCommand {
     }
 
     @Override
-    Class<?> application() {
-      return CliEnvironment.JobsCliApplication.class;
-    }
-
-    @Override
     Action prepare() {
       checkLimit(limit.value, LimitOption.MAX);
       return context -> {
-        List<PaymentReviews.Review> reviews =
-            context.getBean(PaymentReviews.class).list(all, limit.value);
+        List<PaymentReviews.Review> reviews = context.paymentReviews().list(all, limit.value);
         List<Map<String, Object>> json = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         for (PaymentReviews.Review r : reviews) {
@@ -276,14 +255,9 @@ final class TopUpsCommand {
     }
 
     @Override
-    Class<?> application() {
-      return CliEnvironment.JobsCliApplication.class;
-    }
-
-    @Override
     Action prepare() {
       return context -> {
-        PaymentReviews.Review r = context.getBean(PaymentReviews.class).resolve(id, note);
+        PaymentReviews.Review r = context.paymentReviews().resolve(id, note);
         return new Output(review(r), "review #" + r.id() + " resolved: " + r.resolution());
       };
     }

@@ -13,12 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "wallet",
     description = "Debit usage, credit, and read a wallet's history.",
-    mixinStandardHelpOptions = true,
-    subcommands = {
-      WalletCommand.Usage.class,
-      WalletCommand.Credit.class,
-      WalletCommand.Transactions.class
-    })
+    mixinStandardHelpOptions = true)
 final class WalletCommand {
 
   @Command(
@@ -33,10 +28,13 @@ final class WalletCommand {
         names = "--amount",
         required = true,
         paramLabel = "X",
-        description = "Up to 6 decimals, e.g. 0.0004.")
+        description = "The amount to debit, with up to 6 decimals (e.g. 0.0004).")
     String amount;
 
-    @Option(names = "--description", paramLabel = "D")
+    @Option(
+        names = "--description",
+        paramLabel = "D",
+        description = "What the transaction shows (default: API usage).")
     String description;
 
     @Option(
@@ -53,8 +51,7 @@ final class WalletCommand {
     Action prepare() {
       BigDecimal value = Amounts.requirePositive(Amounts.parse(amount, "amount"), "amount");
       return context -> {
-        Posting posting =
-            context.getBean(Ledger.class).debitUsage(id, value, description, requestId);
+        Posting posting = context.ledger().debitUsage(id, value, description, requestId);
         return new Output(Views.posting(posting), Views.postingText(posting));
       };
     }
@@ -63,18 +60,30 @@ final class WalletCommand {
   @Command(
       name = "credit",
       mixinStandardHelpOptions = true,
-      description = "Credit the wallet (a topup earns its bonus tier).")
+      description = "Credit the wallet; a top-up earns its bonus tier.")
   static final class Credit extends DatabaseCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
     String id;
 
-    @Option(names = "--amount", required = true, paramLabel = "X")
+    @Option(
+        names = "--amount",
+        required = true,
+        paramLabel = "X",
+        description = "The amount to credit, with up to 6 decimals.")
     String amount;
 
-    @Option(names = "--type", required = true, paramLabel = "topup|bonus|refund")
+    @Option(
+        names = "--type",
+        required = true,
+        paramLabel = "topup|bonus|refund",
+        description = "A top-up (earns its bonus tier), a bonus, or a refund.")
     String type;
 
-    @Option(names = "--description", paramLabel = "D")
+    @Option(
+        names = "--description",
+        paramLabel = "D",
+        description =
+            "What the transaction shows (default: Credit top-up, Bonus credit or Refund).")
     String description;
 
     @Option(
@@ -92,8 +101,7 @@ final class WalletCommand {
       BigDecimal value = Amounts.requirePositive(Amounts.parse(amount, "amount"), "amount");
       TransactionType kind = TransactionType.fromCode(type);
       return context -> {
-        Posting posting =
-            context.getBean(Ledger.class).credit(id, value, kind, description, reference);
+        Posting posting = context.ledger().credit(id, value, kind, description, reference);
         return new Output(Views.posting(posting), Views.postingText(posting));
       };
     }
@@ -102,7 +110,7 @@ final class WalletCommand {
   @Command(
       name = "transactions",
       mixinStandardHelpOptions = true,
-      description = "The wallet's history, newest first.")
+      description = "List the wallet's transactions, newest first.")
   static final class Transactions extends DatabaseCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
     String id;
@@ -111,7 +119,7 @@ final class WalletCommand {
         names = "--limit",
         paramLabel = "N",
         defaultValue = "20",
-        description = "1 to 100 (default 20).")
+        description = "How many transactions, 1 to 100 (default 20).")
     int limit;
 
     @Option(
@@ -128,7 +136,7 @@ final class WalletCommand {
     Action prepare() {
       checkLimit(limit, Ledger.MAX_PAGE);
       return context -> {
-        TransactionPage page = context.getBean(Ledger.class).history(id, limit, startingAfter);
+        TransactionPage page = context.ledger().history(id, limit, startingAfter);
         return new Output(Views.page(page), Views.pageText(page));
       };
     }

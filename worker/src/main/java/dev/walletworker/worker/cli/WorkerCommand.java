@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.lang.reflect.Constructor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,23 +21,75 @@ import picocli.CommandLine.Spec;
     name = "bin/worker",
     mixinStandardHelpOptions = true,
     version = "wallet-worker 0.1.0",
-    description = "Keeps prepaid API-credit wallets healthy. Ops commands:",
-    subcommands = {
-      RunCommand.class,
-      DemoCommand.class,
-      MigrateCommand.class,
-      AccountsCommand.class,
-      WalletCommand.class,
-      JobsCommand.class,
-      MailCommand.class,
-      TopUpsCommand.class,
-      ServiceKeysCommand.class,
-      PricesCommand.class
+    description = {
+      "Keeps prepaid API-credit wallets healthy: the daemon, and the commands ops run against its"
+          + " database.",
+      "Every command takes --help; the database commands also take --json."
     })
 public final class WorkerCommand implements Runnable {
 
   public static final int REFUSED = 1;
   public static final int USAGE = 2;
+
+  /**
+   * Every command, under the one it belongs to. Kept here rather than in the annotations' {@code
+   * subcommands}, with which picocli would build all of them (by reflection, for every command
+   * line) before running one: a command line builds only the commands on its path.
+   */
+  private static final List<Node> COMMANDS =
+      List.of(
+          node(RunCommand.class),
+          node(DemoCommand.class),
+          node(MigrateCommand.class),
+          node(
+              AccountsCommand.class,
+              node(AccountsCommand.Create.class),
+              node(AccountsCommand.Show.class),
+              node(AccountsCommand.Set.class),
+              node(AccountsCommand.Block.class),
+              node(AccountsCommand.Unblock.class),
+              node(
+                  AccountsCommand.Keys.class,
+                  node(AccountsCommand.Keys.Rotate.class),
+                  node(AccountsCommand.Keys.Revoke.class))),
+          node(
+              WalletCommand.class,
+              node(WalletCommand.Usage.class),
+              node(WalletCommand.Credit.class),
+              node(WalletCommand.Transactions.class)),
+          node(
+              JobsCommand.class,
+              node(JobsCommand.ListJobs.class),
+              node(JobsCommand.Trigger.class),
+              node(JobsCommand.Pause.class),
+              node(JobsCommand.Resume.class),
+              node(JobsCommand.History.class)),
+          node(
+              MailCommand.class,
+              node(MailCommand.ListMail.class),
+              node(MailCommand.Retry.class),
+              node(MailCommand.Preview.class)),
+          node(
+              TopUpsCommand.class,
+              node(TopUpsCommand.ListTopUps.class),
+              node(TopUpsCommand.ListCheckouts.class),
+              node(TopUpsCommand.ListReviews.class),
+              node(TopUpsCommand.ResolveReview.class)),
+          node(
+              ServiceKeysCommand.class,
+              node(ServiceKeysCommand.Create.class),
+              node(ServiceKeysCommand.ListKeys.class),
+              node(ServiceKeysCommand.Revoke.class)),
+          node(
+              PricesCommand.class,
+              node(PricesCommand.Set.class),
+              node(PricesCommand.ListPrices.class)));
+
+  private record Node(Class<?> type, List<Node> children) {}
+
+  private static Node node(Class<?> type, Node... children) {
+    return new Node(type, List.of(children));
+  }
 
   @Spec CommandSpec spec;
 
@@ -50,7 +103,7 @@ public final class WorkerCommand implements Runnable {
       String[] args, PrintStream out, PrintStream err, Map<String, String> overrides) {
     CliEnvironment env = new CliEnvironment(out, err, overrides);
     boolean json = Arrays.asList(args).contains("--json");
-    CommandLine cli = new CommandLine(new WorkerCommand(), new Factory(env));
+    CommandLine cli = commandLine(env, args);
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setParameterExceptionHandler(
@@ -73,6 +126,39 @@ public final class WorkerCommand implements Runnable {
           return fail(env, json, "internal_error", StartupErrors.describe(e), null, null, REFUSED);
         });
     return cli.execute(args);
+  }
+
+  /** Every command, each created with {@code env}. */
+  static CommandLine commandLine(CliEnvironment env) {
+    return commandLine(env, null);
+  }
+
+  /**
+   * The commands {@code args} can reach: every command of each group that the command line names
+   * (so that help, errors and suggestions are the same as with the whole tree), and of the other
+   * groups only the group itself. All of them when {@code args} is null.
+   */
+  static CommandLine commandLine(CliEnvironment env, String[] args) {
+    Factory factory = new Factory(env);
+    CommandLine root = new CommandLine(new WorkerCommand(), factory);
+    add(root, COMMANDS, args, 0, factory);
+    return root;
+  }
+
+  private static void add(
+      CommandLine parent, List<Node> nodes, String[] args, int depth, Factory factory) {
+    for (Node node : nodes) {
+      CommandLine command;
+      try {
+        command = new CommandLine(factory.create(node.type()), factory);
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot create the command " + node.type(), e);
+      }
+      parent.addSubcommand(command);
+      if (args == null || (depth < args.length && args[depth].equals(command.getCommandName()))) {
+        add(command, node.children(), args, depth + 1, factory);
+      }
+    }
   }
 
   private static int fail(

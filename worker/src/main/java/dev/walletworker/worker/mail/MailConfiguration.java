@@ -13,6 +13,11 @@ public class MailConfiguration {
 
   @Bean
   MailSettings mailSettings(WorkerProperties properties) {
+    return settings(properties);
+  }
+
+  /** The mail settings of {@code properties}; also for the CLI, which has no beans. */
+  public static MailSettings settings(WorkerProperties properties) {
     WorkerProperties.Mail mail = properties.mail();
     return new MailSettings(
         mail.host(),
@@ -34,12 +39,21 @@ public class MailConfiguration {
 
   @Bean
   MailRenderer mailRenderer(MailSettings settings) {
-    return new MailRenderer(settings.dashboardUrl());
+    return renderer(settings);
   }
 
   /** Fails the start with a clear message when MAIL_FROM or MAIL_REPLY_TO is not an address. */
   @Bean
   MailComposer mailComposer(MailRenderer renderer, MailSettings settings) {
+    return composer(renderer, settings);
+  }
+
+  public static MailRenderer renderer(MailSettings settings) {
+    return new MailRenderer(settings.dashboardUrl());
+  }
+
+  /** Throws, naming the setting, when MAIL_FROM or MAIL_REPLY_TO is not an address. */
+  public static MailComposer composer(MailRenderer renderer, MailSettings settings) {
     return new MailComposer(renderer, settings.from(), settings.replyTo());
   }
 }

@@ -1,6 +1,5 @@
 package dev.walletworker.worker.scheduling;
 
-import java.util.Date;
 import java.util.List;
 import java.util.TimeZone;
 import java.util.UUID;
@@ -30,7 +29,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class JobControl {
 
   private static final Logger log = LoggerFactory.getLogger(JobControl.class);
-  private static final String GROUP = "wallet";
+  static final String GROUP = "wallet";
+
+  /** Each job's cron trigger is named this, then the job's name. */
+  static final String CRON_PREFIX = "cron.";
 
   /** The NOTIFY channel of wake-ups; the payload is a job name, or {@value #POKE}. */
   public static final String CHANNEL = "wallet_wakeup";
@@ -41,6 +43,7 @@ public final class JobControl {
   private final Scheduler scheduler;
   private final WalletJobs jobs;
   private final JdbcClient jdbc;
+  private final StoredSchedules stored;
   private final TransactionTemplate transactions;
 
   private final TimeZone zone;
@@ -58,6 +61,7 @@ public final class JobControl {
     this.scheduler = scheduler;
     this.jobs = jobs;
     this.jdbc = JdbcClient.create(dataSource);
+    this.stored = new StoredSchedules(dataSource);
     this.transactions = new TransactionTemplate(transactionManager);
   }
 
@@ -220,28 +224,9 @@ public final class JobControl {
     return scheduler.getTriggerState(cronKey(name)) == Trigger.TriggerState.PAUSED;
   }
 
-  /** When the schedule fires next, or null if it is not registered (no daemon has started yet). */
-  public Date nextFireTime(String name) throws SchedulerException {
-    Trigger trigger = scheduler.getTrigger(cronKey(name));
-    return trigger == null ? null : trigger.getNextFireTime();
-  }
-
-  /** The cron the store holds, which is the one daemons run (null until a daemon registered it). */
-  public String storedCron(String name) throws SchedulerException {
-    return scheduler.getTrigger(cronKey(name)) instanceof CronTrigger cron
-        ? cron.getCronExpression()
-        : null;
-  }
-
   /** Daemons that checked in with the cluster recently. */
   public List<String> liveDaemons() {
-    long now = System.currentTimeMillis();
-    return jdbc.sql(
-            "SELECT instance_name FROM qrtz_scheduler_state WHERE sched_name = ?"
-                + " AND last_checkin_time + 2 * checkin_interval + 7500 > ? ORDER BY instance_name")
-        .params(SchedulerConfiguration.SCHEDULER_NAME, now)
-        .query(String.class)
-        .list();
+    return stored.liveDaemons();
   }
 
   /** A change to the scheduler's store. */
@@ -285,6 +270,6 @@ public final class JobControl {
   }
 
   static TriggerKey cronKey(String name) {
-    return TriggerKey.triggerKey("cron." + name, GROUP);
+    return TriggerKey.triggerKey(CRON_PREFIX + name, GROUP);
   }
 }

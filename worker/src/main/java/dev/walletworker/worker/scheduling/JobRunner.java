@@ -85,7 +85,7 @@ public final class JobRunner {
                 .addString("request.id", requestId == null ? "" : requestId, false)
                 .addString("runner", runnerId, false)
                 .toJobParameters();
-        return record(jobOperator.start(job.batchJob(), parameters), trigger);
+        return record(jobOperator.start(jobs.batchJob(job.name()), parameters), trigger);
       } finally {
         advisoryLock(lock, "pg_advisory_unlock", jobName);
       }

@@ -3,9 +3,12 @@ package dev.walletworker.worker.scheduling;
 import dev.walletworker.worker.WorkerProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
+import org.springframework.batch.core.job.AbstractJob;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -36,7 +39,14 @@ public class SchedulerConfiguration {
   @Bean
   WalletJobs walletJobs(
       List<Job> batchJobs, WorkerProperties properties, RunningExecutions running) {
-    return new WalletJobs(batchJobs, properties, running);
+    Map<String, Job> byName = new HashMap<>();
+    for (Job job : batchJobs) {
+      if (job instanceof AbstractJob tracked) {
+        tracked.registerJobExecutionListener(running);
+      }
+      byName.put(job.getName(), job);
+    }
+    return WalletJobs.withBatchJobs(properties, byName);
   }
 
   @Bean

@@ -3,6 +3,11 @@ package dev.walletworker.worker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walletworker.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -215,5 +220,56 @@ class CliIntegrationTest {
 
     assertThat(result.get("applied")).isEmpty();
     assertThat(result.get("schema_version").asString()).isNotBlank();
+  }
+
+  @Test
+  void aSchemaBehindIsMigratedAtStartOrRefusedWhenThatIsOff() {
+    String name = "cli_schema_" + ProcessHandle.current().pid();
+    db.jdbc().sql("DROP DATABASE IF EXISTS " + name).update();
+    db.jdbc().sql("CREATE DATABASE " + name).update();
+    try {
+      Map<String, String> empty =
+          Map.of(
+              "wallet.database.url",
+              db.jdbcUrl().replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1"),
+              "wallet.database.username",
+              db.username(),
+              "wallet.database.password",
+              db.password());
+      Map<String, String> migrateOff = new HashMap<>(empty);
+      migrateOff.put("wallet.database.migrate-on-start", "false");
+
+      Cli.Result refused = execute(migrateOff, "accounts", "show", "acct_doesnotexist00");
+
+      assertThat(refused.code()).isEqualTo(1);
+      assertThat(refused.out()).isEmpty();
+      assertThat(refused.err())
+          .startsWith("error: the database schema is behind this worker (pending: 1 ")
+          .endsWith("; run bin/worker migrate, or set DATABASE_MIGRATE_ON_START=true\n")
+          .hasLineCount(1);
+
+      // As always by default: the first command migrates.
+      Cli.Result migrated = execute(empty, "accounts", "show", "acct_doesnotexist00");
+      assertThat(migrated.err())
+          .startsWith("error: No account acct_doesnotexist00")
+          .hasLineCount(1);
+      assertThat(execute(migrateOff, "accounts", "show", "acct_doesnotexist00").err())
+          .startsWith("error: No account acct_doesnotexist00");
+    } finally {
+      db.jdbc().sql("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").update();
+    }
+  }
+
+  private static Cli.Result execute(Map<String, String> config, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        WorkerCommand.execute(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            config);
+    return new Cli.Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

@@ -1,5 +1,6 @@
 package dev.walletworker.worker.process;
 
+import static java.nio.file.StandardCopyOption.COPY_ATTRIBUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -74,14 +75,64 @@ class BinWorkerProcessIntegrationTest {
             "error: AUTO_TOPUP_CONCURRENCY (wallet.topup.concurrency) must be at least 1, was 0\n");
   }
 
+  @Test
+  void aMissingOrForeignClassDataArchiveOnlyCostsSpeed() throws Exception {
+    // A copy of the launcher and the jar: its archive can be broken without touching the real one.
+    Path root = workDir.resolve("copy");
+    Files.createDirectories(root.resolve("bin"));
+    Files.createDirectories(root.resolve("worker/target"));
+    Files.copy(ROOT.resolve("bin/worker"), root.resolve("bin/worker"), COPY_ATTRIBUTES);
+    Path jar = root.resolve("worker/target/wallet-worker.jar");
+    Files.copy(ROOT.resolve("worker/target/wallet-worker.jar"), jar, COPY_ATTRIBUTES);
+    String port = String.valueOf(freePort());
+
+    // An archive that could not be made: the jar runs as it is.
+    Files.createFile(root.resolve("worker/target/cli.failed"));
+    Run plain =
+        worker(root, port, Map.of(), "accounts", "create", "--email", "a@example.com", "--json");
+    assertThat(plain.code).as(plain.err).isZero();
+    assertThat(plain.out).startsWith("{").contains("\"id\" : \"acct_");
+    assertThat(root.resolve("worker/target/cli")).doesNotExist();
+
+    // An archive the JVM refuses (another JVM's, a damaged file): not a word about it on stdout.
+    Path cli = root.resolve("worker/target/cli");
+    Process extract =
+        new ProcessBuilder(
+                "java",
+                "-Djarmode=tools",
+                "-jar",
+                jar.toString(),
+                "extract",
+                "--destination",
+                cli.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(workDir.resolve("extract.txt").toFile())
+            .start();
+    assertThat(extract.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    Files.writeString(cli.resolve("classes.jsa"), "not an archive");
+    Files.writeString(cli.resolve("jvm-flags"), "\n");
+    Process java = new ProcessBuilder("bash", "-c", "readlink -f \"$(command -v java)\"").start();
+    Files.writeString(
+        cli.resolve("java"), new String(java.getInputStream().readAllBytes()).strip() + "\n");
+    Run foreign = worker(root, port, Map.of(), "jobs", "list", "--json");
+    assertThat(foreign.code).as(foreign.err).isZero();
+    assertThat(foreign.out).startsWith("{").contains("\"jobs\" : [");
+    assertThat(foreign.err).isEmpty();
+  }
+
   private Run worker(String port, String... args) throws IOException, InterruptedException {
     return worker(port, Map.of(), args);
   }
 
   private Run worker(String port, Map<String, String> env, String... args)
       throws IOException, InterruptedException {
+    return worker(ROOT, port, env, args);
+  }
+
+  private Run worker(Path root, String port, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
-    command.add(ROOT.resolve("bin/worker").toString());
+    command.add(root.resolve("bin/worker").toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     builder.environment().remove("DATABASE_URL");
