@@ -27,8 +27,12 @@ class MigrationScriptsTest {
     MigrationScripts built = MigrationScripts.onClasspath(getClass().getClassLoader());
     assertThat(built).isNotNull();
     assertThat(built.versioned).containsKey("V1__accounts_wallets_ledger.sql");
+    assertThat(built.repeatable).isNotEmpty();
     Map<String, byte[]> files = new LinkedHashMap<>();
-    for (String name : built.versioned.keySet()) {
+    for (String name :
+        java.util.stream.Stream.concat(
+                built.versioned.keySet().stream(), built.repeatable.keySet().stream())
+            .toList()) {
       try (var in = getClass().getClassLoader().getResourceAsStream("db/migration/" + name)) {
         files.put("db/migration/" + name, in.readAllBytes());
       }
