@@ -19,8 +19,7 @@ import picocli.CommandLine.Parameters;
     description =
         "Per-model prices in USD per 1,000,000 tokens, versioned: a version is never edited, a new"
             + " one applies from its time.",
-    mixinStandardHelpOptions = true,
-    subcommands = {PricesCommand.Set.class, PricesCommand.ListPrices.class})
+    mixinStandardHelpOptions = true)
 final class PricesCommand {
 
   @Command(
@@ -95,7 +94,8 @@ final class PricesCommand {
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
-      description = "Price versions, newest first per model; with --at, the one in force then.")
+      description =
+          "List price versions, newest first per model; with --at, the one in force then.")
   static final class ListPrices extends DatabaseCommand {
     @Option(names = "--model", paramLabel = "M", description = "Only this model.")
     String model;

@@ -13,12 +13,7 @@ import picocli.CommandLine.Parameters;
     name = "service-keys",
     description =
         "Keys (wsk_…) the metered service uses to post usage for any account, and nothing else.",
-    mixinStandardHelpOptions = true,
-    subcommands = {
-      ServiceKeysCommand.Create.class,
-      ServiceKeysCommand.ListKeys.class,
-      ServiceKeysCommand.Revoke.class
-    })
+    mixinStandardHelpOptions = true)
 final class ServiceKeysCommand {
 
   @Command(
@@ -61,7 +56,7 @@ final class ServiceKeysCommand {
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
-      description = "Every service key: id, name, prefix, created, last used, revoked.")
+      description = "List every service key: id, name, prefix, created, last used, revoked.")
   static final class ListKeys extends DatabaseCommand {
     ListKeys(CliEnvironment env) {
       super(env);

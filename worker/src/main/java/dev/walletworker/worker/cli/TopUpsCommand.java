@@ -101,18 +101,21 @@ final class TopUpsCommand {
   @Command(
       name = "checkouts",
       mixinStandardHelpOptions = true,
-      description = "Top-ups started through Stripe Checkout, newest first.")
+      description = "List the top-ups started through Stripe Checkout, newest first.")
   static final class ListCheckouts extends DatabaseCommand {
     private static final List<String> STATUSES =
         Arrays.stream(CheckoutTopUps.Status.values()).map(CheckoutTopUps.Status::code).toList();
 
-    @Option(names = "--account", paramLabel = "ID")
+    @Option(
+        names = "--account",
+        paramLabel = "ID",
+        description = "Only this account's Checkout top-ups.")
     String account;
 
     @Option(
         names = "--status",
         paramLabel = "STATUS",
-        description = "open, credited, expired or needs_review.")
+        description = "Only the top-ups in this status: open, credited, expired or needs_review.")
     String status;
 
     @Mixin LimitOption limit;
