@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walletworker.account.Accounts;
 import dev.walletworker.account.ApiKeys;
+import dev.walletworker.db.SystemSettings;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.stripe.emulator.StripeEmulator;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,9 +117,11 @@ class BadInputIntegrationTest {
     Ledger ledger = new Ledger(db.database(), clock);
     ledger.credit(account, new BigDecimal("25.00"), TransactionType.TOPUP, null, null);
     ledger.debitUsage(account, BigDecimal.ONE, null, "seed-ref");
-    // The scheduler's store is written once by the first CLI command that opens it; do that
-    // here so a snapshot compares only what the case itself could change.
+    // The scheduler's store and the database's month zone are written once, by the first
+    // command that opens them; do that here so a snapshot compares only what the case itself
+    // could change.
     cli(Map.of(), "jobs", "list");
+    new SystemSettings(db.database()).timeZone(ZoneId.of("UTC"), clock);
   }
 
   @ParameterizedTest(name = "{0}")

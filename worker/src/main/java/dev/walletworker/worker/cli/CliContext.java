@@ -59,9 +59,17 @@ final class CliContext implements AutoCloseable {
     return properties;
   }
 
-  /** The database, started or joined, with its schema current. */
+  /**
+   * The database, started or joined, with its schema current and counting months in the configured
+   * zone: every command that opens it refuses a {@code TIME_ZONE} other than the one the database
+   * recorded, as the daemon does.
+   */
   Database database() {
-    return workerDatabase(false).database();
+    Database opened = workerDatabase(false).database();
+    if (clock == null) {
+      clock = DomainConfiguration.clockOf(properties(), opened);
+    }
+    return opened;
   }
 
   /** The database as it is, not migrated nor checked: for {@code migrate}. */
@@ -82,9 +90,7 @@ final class CliContext implements AutoCloseable {
 
   /** The clock, once the database agreed with the configured zone. */
   Clock clock() {
-    if (clock == null) {
-      clock = DomainConfiguration.clockOf(properties(), database());
-    }
+    database();
     return clock;
   }
 
