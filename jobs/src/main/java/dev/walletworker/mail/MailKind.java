@@ -99,7 +99,15 @@ public enum MailKind {
       Map.of("limit", 100, "spend", 80.12, "percent", 80, "currency", "USD", "month", "2026-11")),
   ACCOUNT_UNBLOCKED(
       "API access restored for {{account}}",
-      Map.of("new_month", true, "limit", 100, "currency", "USD", "month", "2026-12"));
+      Map.of("new_month", true, "limit", 100, "currency", "USD", "month", "2026-12")),
+  /** The one-time link that signs the owner in to the billing pages (asked for on the page). */
+  SIGN_IN_LINK(
+      "Your sign-in link for {{account}}",
+      Map.of(
+          "link",
+          "https://dashboard.example.com/billing/sign-in/link?token=example",
+          "minutes",
+          15));
 
   private final String subject;
   private final Map<String, Object> sample;
