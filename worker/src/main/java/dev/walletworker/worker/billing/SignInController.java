@@ -5,6 +5,7 @@ import dev.walletworker.signin.SignInLinks;
 import dev.walletworker.worker.WorkerProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.net.URI;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,9 @@ import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.RequestCache;
+import org.springframework.security.web.savedrequest.SavedRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -36,6 +40,7 @@ class SignInController {
   private final SignInLinks links;
   private final HttpSessionSecurityContextRepository contexts;
   private final HttpSessionCsrfTokenRepository csrfTokens;
+  private final RequestCache requests = new HttpSessionRequestCache();
   private final String linkBase;
   private final long minutes;
 
@@ -54,6 +59,24 @@ class SignInController {
         (dashboard.endsWith("/") ? dashboard.substring(0, dashboard.length() - 1) : dashboard)
             + "/billing/sign-in/link?token=";
     this.minutes = properties.billing().signInLinkLifetime().toMinutes();
+  }
+
+  /**
+   * The billing page that sent the owner to sign in (e.g. the payment confirmation an email linked
+   * to), else the overview. Only a path under /billing: never another site.
+   */
+  private String afterSignIn(HttpServletRequest request, HttpServletResponse response) {
+    SavedRequest saved = requests.getRequest(request, response);
+    requests.removeRequest(request, response);
+    if (saved == null) {
+      return "/billing";
+    }
+    URI uri = URI.create(saved.getRedirectUrl());
+    String path = uri.getRawPath();
+    if (path == null || !(path.equals("/billing") || path.startsWith("/billing/"))) {
+      return "/billing";
+    }
+    return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
   }
 
   @GetMapping("/billing/sign-in")
@@ -129,6 +152,6 @@ class SignInController {
     SecurityContextHolder.setContext(context);
     contexts.saveContext(context, request, response);
     log.info("billing sign-in account={}", account.get());
-    return "redirect:/billing";
+    return "redirect:" + afterSignIn(request, response);
   }
 }
