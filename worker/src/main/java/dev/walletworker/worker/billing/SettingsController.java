@@ -130,7 +130,7 @@ class SettingsController {
       accounts.updateSettings(account, change.apply(new SettingsChange()));
       return "redirect:/billing/settings?saved=" + form;
     } catch (WalletException e) {
-      response.setStatus(HttpStatus.UNPROCESSABLE_ENTITY.value());
+      response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
       show(principal, model);
       // The values as typed, so the owner corrects them rather than typing them again.
       model.addAllAttributes(typed);

@@ -95,7 +95,7 @@ class SignInController {
     model.addAttribute("title", "Sign in");
     String address = email == null ? "" : email.strip();
     if (address.isEmpty() || address.length() > 254 || !address.contains("@")) {
-      response.setStatus(HttpStatus.UNPROCESSABLE_ENTITY.value());
+      response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
       model.addAttribute("email", address);
       model.addAttribute("emailError", "Enter the email address of your account.");
       return "billing/sign-in";

@@ -105,7 +105,7 @@ class TopUpController {
               dashboard + "/billing/top-up?cancelled");
       return "redirect:" + started.url();
     } catch (WalletException e) {
-      response.setStatus(HttpStatus.UNPROCESSABLE_ENTITY.value());
+      response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
       fill(principal, model, useCustom ? "" : preset, useCustom ? custom : "");
       model.addAttribute("amountError", e.getMessage());
       return "billing/top-up";

@@ -34,7 +34,9 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -69,8 +71,16 @@ class BillingBrowserIntegrationTest {
   private static final List<String> accessibility = new ArrayList<>();
 
   @BeforeAll
-  static void start() throws Exception {
+  static void startBrowser() {
     browser = Browser.start();
+  }
+
+  /**
+   * After the database's reset (which empties the scheduler's tables too): the daemon registers its
+   * jobs as it starts.
+   */
+  @BeforeEach
+  void start() throws Exception {
     stripe = StripeEmulator.start(0);
     int smtpPort = freePort();
     smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
@@ -100,10 +110,14 @@ class BillingBrowserIntegrationTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stopBrowser() {
     if (browser != null) {
       browser.close();
     }
+  }
+
+  @AfterEach
+  void stop() {
     if (daemon != null) {
       daemon.close();
     }
@@ -301,7 +315,6 @@ class BillingBrowserIntegrationTest {
     String key = browser.driver.findElement(By.id("new-key")).getAttribute("value");
     assertThat(key).startsWith("ask_");
     page("api-key-created");
-    browser.driver.navigate().refresh();
     browser.driver.get(base + "/billing/api-keys");
     assertThat(browser.driver.getPageSource()).doesNotContain(key);
     assertThat(browser.driver.findElements(By.cssSelector("#keys tbody tr"))).hasSize(1);
