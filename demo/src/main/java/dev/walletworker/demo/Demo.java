@@ -186,20 +186,22 @@ final class Demo {
     }
   }
 
-  /** Keeps everything running; Ctrl-C (SIGINT) or SIGTERM stops it all. */
+  /**
+   * Keeps everything running until Ctrl-C (SIGINT) or SIGTERM, then stops the daemon and the SMTP
+   * server here, in order, and lets the caller close the emulator and PostgreSQL (the JVM's
+   * shutdown hooks would stop them all at once, PostgreSQL under a draining daemon).
+   */
+  @SuppressWarnings("sunapi") // sun.misc.Signal: as RunCommand, to stop in order and exit 0
   private void serveUntilInterrupted(ConfigurableApplicationContext daemon, GreenMail smtp)
       throws InterruptedException {
-    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  daemon.close();
-                  smtp.stop();
-                  stopped.countDown();
-                }));
+    java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+    sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> stop.countDown());
+    sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());
     err.println("demo: serving the billing pages; press Ctrl-C to stop.");
-    stopped.await();
+    stop.await();
+    err.println("demo: stopping…");
+    daemon.close();
+    smtp.stop();
   }
 
   private List<String> createAccounts(Accounts accounts, Ledger ledger, StripeEmulator stripe)
