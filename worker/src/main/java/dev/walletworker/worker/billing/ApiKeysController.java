@@ -51,9 +51,14 @@ class ApiKeysController {
   }
 
   @PostMapping("/billing/api-keys/revoke")
-  String revoke(Principal principal, @RequestParam(name = "id") String id, Model model) {
+  String revoke(
+      Principal principal,
+      @RequestParam(name = "id", required = false) String id,
+      jakarta.servlet.http.HttpServletResponse response,
+      Model model) {
     // Only a key of the session's account: another account's key id revokes nothing.
-    if (!keys.revokeKey(PageModel.account(principal), id)) {
+    if (id == null || !keys.revokeKey(PageModel.account(principal), id)) {
+      response.setStatus(404);
       show(principal, model);
       model.addAttribute("error", "No such active key on this account.");
       return "billing/api-keys";

@@ -1,7 +1,5 @@
 package dev.walletworker.worker.billing;
 
-import dev.walletworker.ErrorType;
-import dev.walletworker.WalletException;
 import dev.walletworker.stripe.StripePayments;
 import dev.walletworker.topup.AttemptStatus;
 import dev.walletworker.topup.TopUpAttempt;
@@ -43,12 +41,7 @@ class ConfirmPaymentController {
                 ? java.util.Optional.<TopUpAttempt>empty()
                 : attempts.findByPaymentIntent(paymentIntent))
             .filter(a -> a.accountId().equals(account))
-            .orElseThrow(
-                () ->
-                    new WalletException(
-                        ErrorType.INVALID_REQUEST,
-                        "No payment to confirm on this account.",
-                        "payment_intent"));
+            .orElseThrow(() -> new NotFound("This account has no such payment to confirm."));
     model.addAttribute("title", "Confirm payment");
     model.addAttribute("amount", PageModel.money(attempt.amount(), attempt.currency()));
     boolean waiting = attempt.status() == AttemptStatus.REQUIRES_ACTION;

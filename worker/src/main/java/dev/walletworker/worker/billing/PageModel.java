@@ -63,10 +63,19 @@ class PageModel {
     model.addAttribute("navKeys", path.startsWith("/billing/api-keys"));
   }
 
-  @ExceptionHandler(WalletException.class)
+  @ExceptionHandler(NotFound.class)
   @ResponseStatus(HttpStatus.NOT_FOUND)
-  String refused(WalletException e, Model model) {
+  String notFound(NotFound e, Model model) {
     model.addAttribute("title", "Not found");
+    model.addAttribute("message", e.getMessage());
+    return "billing/error";
+  }
+
+  /** A bad value in a page's address (a type, a month, a page marker): said, nothing changed. */
+  @ExceptionHandler(WalletException.class)
+  @ResponseStatus(HttpStatus.BAD_REQUEST)
+  String refused(WalletException e, Model model) {
+    model.addAttribute("title", "Not a valid request");
     model.addAttribute("message", e.getMessage());
     return "billing/error";
   }

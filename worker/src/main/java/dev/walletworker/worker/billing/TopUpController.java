@@ -131,8 +131,7 @@ class TopUpController {
         checkouts
             .find(id)
             .filter(t -> t.accountId().equals(account))
-            .orElseThrow(
-                () -> new WalletException(ErrorType.INVALID_REQUEST, "No such top-up", "id"));
+            .orElseThrow(() -> new NotFound("This account has no such top-up."));
     String currency = topUp.currency();
     model.addAttribute("title", "Top-up");
     model.addAttribute("amount", PageModel.money(topUp.amount(), currency));
@@ -171,7 +170,9 @@ class TopUpController {
     model.addAttribute("custom", custom == null ? "" : custom);
     model.addAttribute("minimum", PageModel.money(BonusTiers.MINIMUM, currency));
     model.addAttribute("contactSales", PageModel.money(BonusTiers.CONTACT_SALES_FROM, currency));
-    TopUpQuote shown = BonusTiers.quote(new BigDecimal(PRESETS.contains(preset) ? preset : "100"));
+    TopUpQuote shown =
+        BonusTiers.quote(
+            new BigDecimal(preset != null && PRESETS.contains(preset) ? preset : "100"));
     model.addAttribute("preview", preview(shown, currency));
   }
 

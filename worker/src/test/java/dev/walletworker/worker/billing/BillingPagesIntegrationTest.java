@@ -288,7 +288,8 @@ class BillingPagesIntegrationTest {
     assertThat(adas.get("/billing/confirm-payment?payment_intent=pi_bobs").statusCode())
         .isEqualTo(404);
     assertThat(adas.lastPage).doesNotContain("secret");
-    assertThat(adas.get("/billing/transactions?after=" + bobsTxn).statusCode()).isEqualTo(404);
+    assertThat(adas.get("/billing/transactions?after=" + bobsTxn).statusCode()).isEqualTo(400);
+    assertThat(adas.lastPage).doesNotContain("Bob");
     adas.get("/billing/api-keys");
     adas.post("/billing/api-keys/revoke", Map.of("id", bobsKeyId));
     assertThat(adas.lastPage).contains("No such active key on this account.");
