@@ -18,3 +18,6 @@ CREATE TABLE sign_in_links (
 
 -- The rate limit counts an address's recent requests.
 CREATE INDEX sign_in_links_recent ON sign_in_links (email_hash, created_at);
+
+-- A request for a link finds the accounts of an address whatever its case.
+CREATE INDEX accounts_email_lower ON accounts (lower(email));

@@ -5,6 +5,9 @@ import dev.walletworker.db.Database;
 import dev.walletworker.mail.MailOutbox;
 import dev.walletworker.signin.SignInLinks;
 import dev.walletworker.worker.WorkerProperties;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.LinkedHashSet;
@@ -13,12 +16,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
@@ -95,8 +100,10 @@ public class BillingConfiguration {
         .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens))
         .exceptionHandling(
             errors ->
-                errors.authenticationEntryPoint(
-                    new LoginUrlAuthenticationEntryPoint("/billing/sign-in")))
+                errors
+                    .authenticationEntryPoint(
+                        new LoginUrlAuthenticationEntryPoint("/billing/sign-in"))
+                    .accessDeniedHandler(BillingConfiguration::refused))
         .sessionManagement(
             sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
         .logout(
@@ -130,6 +137,33 @@ public class BillingConfiguration {
             sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .anonymous(anonymous -> anonymous.disable());
     return http.build();
+  }
+
+  /**
+   * A form whose CSRF token does not match: after a session that ended (its cookie names a session
+   * that no longer exists) the owner is sent to sign in again; otherwise refused, with a page.
+   */
+  private static void refused(
+      HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
+      throws IOException {
+    if (denied instanceof CsrfException
+        && request.getRequestedSessionId() != null
+        && !request.isRequestedSessionIdValid()) {
+      response.sendRedirect("/billing/sign-in?expired");
+      return;
+    }
+    response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+    response.setContentType("text/html;charset=UTF-8");
+    response
+        .getWriter()
+        .write(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<title>Refused · Wallet billing</title>"
+                + "<link rel=\"stylesheet\" href=\"/billing/assets/billing.css\"></head>"
+                + "<body><main id=\"main\"><h1>Refused</h1><p id=\"message\">This form was"
+                + " not sent from its page (its security token is missing or out of date);"
+                + " nothing was changed.</p><p><a href=\"/billing\">Back to billing</a></p>"
+                + "</main></body></html>");
   }
 
   /**

@@ -261,6 +261,24 @@ class BillingPagesIntegrationTest {
   }
 
   @Test
+  void aFormSentAfterItsSessionEndedAsksToSignInAgainAndChangesNothing() throws Exception {
+    BillingClient browser = signedIn("ada@example.com", ada);
+    browser.get("/billing/settings");
+    // The session ends (as after SESSION_TIMEOUT) while the page is open.
+    db.jdbc().sql("DELETE FROM spring_session").update();
+
+    var answer =
+        browser.post(
+            "/billing/settings/low-balance-alert", Map.of("enabled", "true", "threshold", "5"));
+
+    assertThat(answer.statusCode()).isEqualTo(302);
+    assertThat(answer.headers().firstValue("Location").orElseThrow())
+        .endsWith("/billing/sign-in?expired");
+    assertThat(accounts.get(ada).wallet().lowBalanceAlert().enabled()).isFalse();
+    assertThat(browser.get("/billing/sign-in?expired").body()).contains("Your session ended");
+  }
+
+  @Test
   void oneOwnersSessionNeverReachesAnotherAccount() throws Exception {
     // Bob's things: a top-up, a key, a ledger row, a payment waiting for authentication.
     CheckoutTopUps checkouts = new CheckoutTopUps(db.database(), clock);
