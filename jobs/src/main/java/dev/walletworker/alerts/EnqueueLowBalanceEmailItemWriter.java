@@ -1,5 +1,6 @@
 package dev.walletworker.alerts;
 
+import dev.walletworker.account.Wallets;
 import dev.walletworker.db.Database;
 import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
@@ -19,26 +20,18 @@ final class EnqueueLowBalanceEmailItemWriter implements ItemWriter<LowBalanceAle
 
   private static final Logger log = LoggerFactory.getLogger(EnqueueLowBalanceEmailItemWriter.class);
 
-  private final Database db;
+  private final Wallets wallets;
   private final MailOutbox mail;
 
   EnqueueLowBalanceEmailItemWriter(Database db, MailOutbox mail) {
-    this.db = db;
+    this.wallets = new Wallets(db);
     this.mail = mail;
   }
 
   @Override
   public void write(Chunk<? extends LowBalanceAlert> alerts) {
     for (LowBalanceAlert alert : alerts) {
-      Map<String, Object> wallet =
-          db.jdbc()
-              .sql(
-                  "SELECT currency, balance, low_balance_alert_threshold AS threshold,"
-                      + " auto_topup_enabled AND stripe_payment_method_id IS NOT NULL AS auto_topup,"
-                      + " auto_topup_amount, auto_topup_threshold FROM wallets WHERE account_id = ?")
-              .param(alert.accountId())
-              .query()
-              .singleRow();
+      Map<String, Object> wallet = wallets.lowBalanceFacts(alert.accountId());
       mail.enqueue(
           MailKind.LOW_BALANCE,
           alert.accountId(),

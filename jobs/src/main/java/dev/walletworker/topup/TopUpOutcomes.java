@@ -2,6 +2,7 @@ package dev.walletworker.topup;
 
 import dev.walletworker.Amounts;
 import dev.walletworker.Durations;
+import dev.walletworker.account.Wallets;
 import dev.walletworker.db.Database;
 import dev.walletworker.ledger.BonusTiers;
 import dev.walletworker.ledger.Ledger;
@@ -12,7 +13,6 @@ import dev.walletworker.mail.MailOutbox;
 import dev.walletworker.stripe.ChargeOutcome;
 import dev.walletworker.stripe.StripeAmount;
 import java.math.BigDecimal;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -31,6 +31,7 @@ public final class TopUpOutcomes {
   private static final Logger log = LoggerFactory.getLogger(TopUpOutcomes.class);
 
   private final Database db;
+  private final Wallets wallets;
   private final TopUpAttempts attempts;
   private final PaymentReviews reviews;
   private final Ledger ledger;
@@ -47,6 +48,7 @@ public final class TopUpOutcomes {
       TopUpSettings settings,
       Clock clock) {
     this.db = db;
+    this.wallets = new Wallets(db);
     this.attempts = attempts;
     this.reviews = reviews;
     this.ledger = ledger;
@@ -134,11 +136,7 @@ public final class TopUpOutcomes {
     Posting posting =
         ledger.credit(
             attempt.accountId(), charged, TransactionType.TOPUP, "Auto top-up", paymentIntentId);
-    db.jdbc()
-        .sql(
-            "UPDATE wallets SET auto_topup_failures = 0, auto_topup_retry_after = NULL WHERE account_id = ?")
-        .param(attempt.accountId())
-        .update();
+    wallets.clearDeclines(attempt.accountId());
     Map<String, Object> payload = new HashMap<>();
     payload.put("amount", charged);
     payload.put("bonus", posting.bonus() == null ? BigDecimal.ZERO : posting.bonus().amount());
@@ -203,31 +201,21 @@ public final class TopUpOutcomes {
       return false;
     }
     Instant retryAfter = clock.instant().plus(settings.cooldown());
-    Map<String, Object> wallet =
-        db.jdbc()
-            .sql(
-                "UPDATE wallets SET auto_topup_failures = auto_topup_failures + 1, auto_topup_retry_after = ?"
-                    + " WHERE account_id = ? RETURNING auto_topup_failures, balance, auto_topup_amount")
-            .params(Timestamp.from(retryAfter), attempt.accountId())
-            .query()
-            .singleRow();
-    int failures = ((Number) wallet.get("auto_topup_failures")).intValue();
+    Wallets.Declined wallet = wallets.recordDecline(attempt.accountId(), retryAfter);
+    int failures = wallet.failures();
     String reason = DeclineReasons.words(declined.declineCode(), declined.code());
     Map<String, Object> payload = new HashMap<>();
     payload.put("amount", attempt.amount());
     payload.put("currency", attempt.currency());
-    payload.put("balance", wallet.get("balance"));
+    payload.put("balance", wallet.balance());
     payload.put("decline_code", code);
     payload.put("reason", reason);
     payload.put("failures", failures);
     payload.put("max_failures", settings.maxFailures());
     payload.put("retry_after", Durations.words(settings.cooldown()));
     if (failures >= settings.maxFailures()) {
-      db.jdbc()
-          .sql(
-              "UPDATE wallets SET auto_topup_enabled = false, auto_topup_disabled_reason = ? WHERE account_id = ?")
-          .params(failures + " declined charges in a row (last: " + code + ")", attempt.accountId())
-          .update();
+      wallets.switchOffAutoTopUp(
+          attempt.accountId(), failures + " declined charges in a row (last: " + code + ")");
       mail.enqueue(MailKind.TOPUP_DISABLED, attempt.accountId(), attempt.id(), payload);
       log.warn(
           "auto top-up switched off account={} attempt={} after {} declines (last {})",
