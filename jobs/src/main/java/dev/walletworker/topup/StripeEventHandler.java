@@ -11,7 +11,6 @@ import dev.walletworker.stripe.StripeAmount;
 import dev.walletworker.stripe.WebhookEvent;
 import dev.walletworker.topup.CheckoutTopUps.CheckoutTopUp;
 import java.math.BigDecimal;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,6 +40,7 @@ public final class StripeEventHandler {
   }
 
   private final Database db;
+  private final StripeEvents events;
   private final TopUpAttempts attempts;
   private final TopUpOutcomes outcomes;
   private final CheckoutTopUps checkouts;
@@ -59,6 +59,7 @@ public final class StripeEventHandler {
       MailOutbox mail,
       Clock clock) {
     this.db = db;
+    this.events = new StripeEvents(db);
     this.attempts = attempts;
     this.outcomes = outcomes;
     this.checkouts = checkouts;
@@ -71,13 +72,7 @@ public final class StripeEventHandler {
   public Result handle(WebhookEvent event) {
     return db.inTransaction(
         () -> {
-          int fresh =
-              db.jdbc()
-                  .sql(
-                      "INSERT INTO stripe_events (id, type, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING")
-                  .params(event.id(), event.type(), Timestamp.from(clock.instant()))
-                  .update();
-          if (fresh == 0) {
+          if (!events.recordFirst(event.id(), event.type(), clock.instant())) {
             log.info("stripe event already handled event={} type={}", event.id(), event.type());
             return Result.DUPLICATE;
           }

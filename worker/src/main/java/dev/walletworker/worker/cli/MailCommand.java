@@ -4,6 +4,7 @@ import dev.walletworker.mail.MailComposer;
 import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
 import dev.walletworker.mail.MailRenderer;
+import dev.walletworker.mail.MailStatus;
 import dev.walletworker.mail.RenderedMail;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -53,7 +54,7 @@ final class MailCommand {
 
     @Override
     Action prepare() {
-      checkOneOf("--status", status, List.of("pending", "sent", "failed"));
+      checkOneOf("--status", status, MailStatus.CODES);
       checkLimit(limit.value, LimitOption.MAX);
       return context -> {
         List<MailOutbox.Entry> entries = context.mailOutbox().list(status, account, limit.value);
@@ -66,16 +67,18 @@ final class MailCommand {
         for (MailOutbox.Entry e : entries) {
           json.add(entry(e));
           Instant when =
-              e.status().equals("sent")
-                  ? e.sentAt()
-                  : e.status().equals("pending") ? e.nextAttemptAt() : e.createdAt();
+              switch (e.status()) {
+                case SENT -> e.sentAt();
+                case PENDING -> e.nextAttemptAt();
+                case FAILED -> e.createdAt();
+              };
           text.append(
               String.format(
                   "%-8d  %-22s  %-22s  %-7s  %-8d  %-20s  %s%n",
                   e.id(),
                   e.kind(),
                   e.accountId(),
-                  e.status(),
+                  e.status().code(),
                   e.attempts(),
                   Views.time(when),
                   e.lastError() == null ? "" : e.lastError()));
@@ -177,11 +180,11 @@ final class MailCommand {
     json.put("id", e.id());
     json.put("kind", e.kind());
     json.put("account", e.accountId());
-    json.put("status", e.status());
+    json.put("status", e.status().code());
     json.put("attempts", e.attempts());
     json.put("created_at", Views.time(e.createdAt()));
     json.put(
-        "next_attempt_at", e.status().equals("pending") ? Views.time(e.nextAttemptAt()) : null);
+        "next_attempt_at", e.status() == MailStatus.PENDING ? Views.time(e.nextAttemptAt()) : null);
     json.put("sent_at", Views.time(e.sentAt()));
     json.put("last_error", e.lastError());
     return json;
