@@ -6,8 +6,6 @@ import dev.walletworker.mail.MailOutbox;
 import dev.walletworker.mail.MailRenderer;
 import dev.walletworker.mail.MailStatus;
 import dev.walletworker.mail.RenderedMail;
-import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -16,11 +14,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -138,25 +134,15 @@ final class MailCommand {
       return context -> {
         MailComposer composer = context.mailComposer();
         MailRenderer renderer = context.mailRenderer();
-        Session session = Session.getInstance(new Properties());
         List<String> files = new ArrayList<>();
         try {
           Files.createDirectories(out);
           for (MailKind k : kinds) {
             String account = "acct_0123456789abcdef";
-            MimeMessage message =
-                composer.compose(
-                    session,
-                    k,
-                    k.dedupeKey(account, "preview"),
-                    account,
-                    "owner@example.com",
-                    "Ada Lovelace",
-                    k.samplePayload(),
-                    new Date());
             Path eml = out.resolve(k.code() + ".eml");
             try (OutputStream stream = Files.newOutputStream(eml)) {
-              message.writeTo(stream);
+              composer.writePreview(
+                  k, account, "owner@example.com", "Ada Lovelace", k.samplePayload(), stream);
             }
             RenderedMail rendered =
                 renderer.render(k, account, "owner@example.com", "Ada Lovelace", k.samplePayload());
@@ -167,8 +153,6 @@ final class MailCommand {
           }
         } catch (IOException e) {
           throw new UncheckedIOException("could not write to " + out + ": " + e.getMessage(), e);
-        } catch (jakarta.mail.MessagingException e) {
-          throw new IllegalStateException(e.getMessage(), e);
         }
         return new Output(Map.of("files", files), String.join("\n", files));
       };
