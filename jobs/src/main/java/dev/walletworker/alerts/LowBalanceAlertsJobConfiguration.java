@@ -1,6 +1,7 @@
 package dev.walletworker.alerts;
 
 import dev.walletworker.account.Wallets;
+import dev.walletworker.db.ChunkSize;
 import dev.walletworker.db.Database;
 import dev.walletworker.mail.MailOutbox;
 import java.time.Clock;
@@ -36,7 +37,8 @@ public class LowBalanceAlertsJobConfiguration {
       Clock clock,
       MailOutbox mail,
       JdbcPagingItemReader<String> lowBalanceCandidatesItemReader,
-      @Value("${wallet.jobs.low-balance-alerts.chunk-size:100}") int chunkSize) {
+      @Value("${wallet.jobs.low-balance-alerts.chunk-size:" + ChunkSize.DEFAULT + "}")
+          int chunkSize) {
     return new StepBuilder("claim-and-queue-alerts", jobRepository)
         .<String, LowBalanceAlert>chunk(chunkSize)
         .transactionManager(db.transactionManager())
@@ -50,7 +52,9 @@ public class LowBalanceAlertsJobConfiguration {
   @Bean
   @StepScope
   JdbcPagingItemReader<String> lowBalanceCandidatesItemReader(
-      Database db, @Value("${wallet.jobs.low-balance-alerts.chunk-size:100}") int chunkSize)
+      Database db,
+      @Value("${wallet.jobs.low-balance-alerts.chunk-size:" + ChunkSize.DEFAULT + "}")
+          int chunkSize)
       throws Exception {
     return Wallets.lowBalanceCandidates(db, chunkSize);
   }

@@ -1,6 +1,7 @@
 package dev.walletworker.budget;
 
 import dev.walletworker.account.Wallets;
+import dev.walletworker.db.ChunkSize;
 import dev.walletworker.db.Database;
 import dev.walletworker.mail.MailOutbox;
 import java.time.Clock;
@@ -18,6 +19,7 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -50,9 +52,11 @@ public class BudgetJobsConfiguration {
       SpendingBlocks blocks,
       MailOutbox mail,
       Clock clock,
-      JdbcPagingItemReader<String> spendingLimitCandidatesItemReader) {
+      JdbcPagingItemReader<String> spendingLimitCandidatesItemReader,
+      @Value("${wallet.jobs.budget-enforcement.chunk-size:" + ChunkSize.DEFAULT + "}")
+          int chunkSize) {
     return new StepBuilder("enforce-spending-limits", jobRepository)
-        .<String, String>chunk(100)
+        .<String, String>chunk(chunkSize)
         .transactionManager(db.transactionManager())
         .reader(spendingLimitCandidatesItemReader)
         .processor(new EnforceSpendingLimitItemProcessor(db, blocks, mail, clock))
@@ -66,8 +70,12 @@ public class BudgetJobsConfiguration {
    */
   @Bean
   @StepScope
-  JdbcPagingItemReader<String> spendingLimitCandidatesItemReader(Database db) throws Exception {
-    return Wallets.budgetCandidates(db, 100);
+  JdbcPagingItemReader<String> spendingLimitCandidatesItemReader(
+      Database db,
+      @Value("${wallet.jobs.budget-enforcement.chunk-size:" + ChunkSize.DEFAULT + "}")
+          int chunkSize)
+      throws Exception {
+    return Wallets.budgetCandidates(db, chunkSize);
   }
 
   @Bean

@@ -12,6 +12,7 @@ import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.testing.BatchJobs;
 import dev.walletworker.testing.MutableClock;
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestMailSettings;
 import jakarta.mail.Message;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
@@ -49,23 +50,7 @@ class MailDispatchIntegrationTest {
     port = freePort();
     smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     smtp.start();
-    settings =
-        new MailSettings(
-            "127.0.0.1",
-            port,
-            "",
-            "",
-            false,
-            "Wallet <billing@wallet.example>",
-            "support@wallet.example",
-            "https://dashboard.example.com",
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(5),
-            50,
-            12,
-            Duration.ofSeconds(30),
-            Duration.ofMinutes(15));
+    settings = TestMailSettings.local(port);
     jobs = jobs();
   }
 
