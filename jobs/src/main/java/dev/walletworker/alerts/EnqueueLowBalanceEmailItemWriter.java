@@ -2,9 +2,9 @@ package dev.walletworker.alerts;
 
 import dev.walletworker.account.Wallets;
 import dev.walletworker.db.Database;
-import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
-import java.util.HashMap;
+import dev.walletworker.mail.MailPayload;
+import java.math.BigDecimal;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +33,15 @@ final class EnqueueLowBalanceEmailItemWriter implements ItemWriter<LowBalanceAle
     for (LowBalanceAlert alert : alerts) {
       Map<String, Object> wallet = wallets.lowBalanceFacts(alert.accountId());
       mail.enqueue(
-          MailKind.LOW_BALANCE,
           alert.accountId(),
           Long.toString(alert.claimedAtMicros()),
-          new HashMap<>(wallet));
+          new MailPayload.LowBalance(
+              (String) wallet.get("currency"),
+              (BigDecimal) wallet.get("balance"),
+              (BigDecimal) wallet.get("threshold"),
+              (Boolean) wallet.get("auto_topup"),
+              (BigDecimal) wallet.get("auto_topup_amount"),
+              (BigDecimal) wallet.get("auto_topup_threshold")));
       log.info("low-balance alert queued account={}", alert.accountId());
     }
   }

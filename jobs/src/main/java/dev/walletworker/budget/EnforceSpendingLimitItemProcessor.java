@@ -2,14 +2,12 @@ package dev.walletworker.budget;
 
 import dev.walletworker.account.Wallets;
 import dev.walletworker.db.Database;
-import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
+import dev.walletworker.mail.MailPayload;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.Clock;
 import java.time.YearMonth;
-import java.util.HashMap;
-import java.util.Map;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /**
@@ -78,16 +76,12 @@ final class EnforceSpendingLimitItemProcessor implements ItemProcessor<String, S
       String currency,
       YearMonth month,
       int percent) {
-    Map<String, Object> payload = new HashMap<>();
-    payload.put("limit", limit);
-    payload.put("spend", spend);
-    payload.put("percent", percent);
-    payload.put("currency", currency);
-    payload.put("month", month.toString());
     // One email per alert: spend_alert_month and spend_warning_month, set in this transaction,
     // keep a re-run from alerting again; a change of the limit re-arms them (Accounts), and the
     // alert's time in the key lets the re-armed alert be queued in the same month.
     mail.enqueue(
-        MailKind.SPENDING_ALERT, accountId, month + ":" + percent + ":" + clock.millis(), payload);
+        accountId,
+        month + ":" + percent + ":" + clock.millis(),
+        new MailPayload.SpendingAlert(limit, spend, percent, currency, month.toString()));
   }
 }

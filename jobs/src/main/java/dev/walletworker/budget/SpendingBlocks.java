@@ -2,14 +2,12 @@ package dev.walletworker.budget;
 
 import dev.walletworker.account.AccountBlocks;
 import dev.walletworker.db.Database;
-import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
+import dev.walletworker.mail.MailPayload;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,18 +50,12 @@ public final class SpendingBlocks {
       String accountId, BigDecimal limit, BigDecimal spend, String currency, YearMonth month) {
     Optional<Instant> blocked = blocks.blockForSpendingLimit(accountId);
     if (blocked.isPresent()) {
-      Map<String, Object> payload = new HashMap<>();
-      payload.put("limit", limit);
-      payload.put("spend", spend);
-      payload.put("currency", currency);
-      payload.put("month", month.toString());
-      // Where "next month" starts: the zone months are counted in (TIME_ZONE).
-      payload.put("zone", clock.getZone().getId());
       mail.enqueue(
-          MailKind.SPENDING_LIMIT_BLOCKED,
           accountId,
           month + ":" + blocked.get().toEpochMilli(),
-          payload);
+          // Where "next month" starts: the zone months are counted in (TIME_ZONE).
+          new MailPayload.SpendingLimitBlocked(
+              limit, spend, currency, month.toString(), clock.getZone().getId()));
       log.warn(
           "account blocked account={} reason={} spend={} limit={} month={}",
           accountId,
@@ -81,13 +73,11 @@ public final class SpendingBlocks {
     if (lifted.isEmpty()) {
       return false;
     }
-    Map<String, Object> payload = new HashMap<>();
-    payload.put("new_month", newMonth);
-    payload.put("limit", limit == null ? BigDecimal.ZERO : limit);
-    payload.put("currency", currency);
-    payload.put("month", month.toString());
     mail.enqueue(
-        MailKind.ACCOUNT_UNBLOCKED, accountId, month + ":" + lifted.get().toEpochMilli(), payload);
+        accountId,
+        month + ":" + lifted.get().toEpochMilli(),
+        new MailPayload.AccountUnblocked(
+            newMonth, limit == null ? BigDecimal.ZERO : limit, currency, month.toString()));
     log.info(
         "account unblocked account={} reason={} month={}",
         accountId,

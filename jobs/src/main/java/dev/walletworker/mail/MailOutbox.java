@@ -46,12 +46,20 @@ public final class MailOutbox {
   }
 
   /**
+   * Queues the email of one event, in the caller's transaction; false when that event's email was
+   * queued already ({@code occurrence} names the event, as the dedupe key does).
+   */
+  public boolean enqueue(String accountId, String occurrence, MailPayload payload) {
+    return enqueue(payload.kind(), accountId, occurrence, payload.fields());
+  }
+
+  /**
    * Queues an email to the account's owner, in the caller's transaction (so it exists exactly when
    * the event that causes it does). The same kind, account and occurrence queue it once.
    *
    * @return whether it was queued now (false: that email already exists)
    */
-  public boolean enqueue(
+  private boolean enqueue(
       MailKind kind, String accountId, String occurrence, java.util.Map<String, Object> payload) {
     Timestamp now = Timestamp.from(clock.instant());
     int inserted =
