@@ -2,14 +2,14 @@ package dev.walletworker.demo;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import dev.walletworker.WalletException;
 import dev.walletworker.account.Accounts;
 import dev.walletworker.account.SettingsChange;
 import dev.walletworker.account.SpendingLimitAction;
 import dev.walletworker.db.Database;
 import dev.walletworker.ledger.Ledger;
-import dev.walletworker.ledger.Posting;
 import dev.walletworker.ledger.TransactionType;
+import dev.walletworker.metering.ModelPrices;
+import dev.walletworker.metering.ServiceKeys;
 import dev.walletworker.signin.SignInLinks;
 import dev.walletworker.stripe.emulator.Charge;
 import dev.walletworker.stripe.emulator.StripeEmulator;
@@ -22,6 +22,10 @@ import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -37,15 +42,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code bin/worker demo}: the whole system on one machine with no configuration. An embedded
  * PostgreSQL (fresh under {@code var/demo/pg}), an SMTP server capturing mail, the Stripe emulator
  * and the real daemon with its scheduler; accounts with a spread of settings and test cards; a
- * simulated month of usage through the ledger while the jobs react; then a summary.
+ * simulated month of usage posted through the metering API ({@code POST /v1/usage}, with a service
+ * key and model prices) while the jobs react; then a summary.
  */
 final class Demo {
 
@@ -64,6 +74,16 @@ final class Demo {
   private final Random random = new Random(42);
   private final Map<String, BigDecimal> thresholds = new ConcurrentHashMap<>();
   private final Map<String, List<Instant>> crossings = new ConcurrentHashMap<>();
+  private final LongAdder posted = new LongAdder();
+  private final LongAdder requests = new LongAdder();
+  private final LongAdder postingNanos = new LongAdder();
+  private final List<BigDecimal> usageTotal = Collections.synchronizedList(new ArrayList<>());
+
+  /** The most events the demo's gateway posts in one request. */
+  private static final int BATCH = 100;
+
+  private static final JsonMapper JSON =
+      JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
   Demo(int accountCount, int days, boolean serve, PrintStream out, PrintStream err) {
     this.accountCount = accountCount;
@@ -131,7 +151,8 @@ final class Demo {
         Accounts accounts = daemon.getBean(Accounts.class);
         Ledger ledger = daemon.getBean(Ledger.class);
         List<String> ids = createAccounts(accounts, ledger, stripe);
-        driveUsage(ledger, ids);
+        String serviceKey = priceModelsAndIssueAServiceKey(daemon);
+        driveUsage("http://127.0.0.1:" + apiPort, serviceKey, ids);
         raiseSomeLimits(accounts, daemon.getBean(Database.class));
         settle(daemon.getBean(Database.class), smtp);
         signIn = signInLink(daemon, ids.get(0));
@@ -268,35 +289,44 @@ final class Demo {
     return ids;
   }
 
-  /** A month of usage: each day every account makes calls of random cost. */
-  private void driveUsage(Ledger ledger, List<String> ids) throws Exception {
+  /**
+   * The AI API's models at the demo's prices (per 1,000,000 tokens; dear, so that a month of calls
+   * moves the wallets), and the gateway's service key.
+   */
+  private String priceModelsAndIssueAServiceKey(ConfigurableApplicationContext daemon) {
+    ModelPrices prices = daemon.getBean(ModelPrices.class);
+    Instant from = Instant.now().minus(Duration.ofDays(1));
+    prices.set("assisters-chat-v1", new BigDecimal("150"), new BigDecimal("600"), null, from);
+    prices.set(
+        "assisters-vision-v1",
+        new BigDecimal("250"),
+        new BigDecimal("1000"),
+        new BigDecimal("25"),
+        from);
+    return daemon.getBean(ServiceKeys.class).create("demo-gateway").key();
+  }
+
+  /**
+   * A month of usage, posted as the AI API's gateway posts it: each day every account makes a call
+   * to one of the models, and four gateway threads post the day's calls through {@code POST
+   * /v1/usage} with the service key, in batches of up to {@value #BATCH} events.
+   */
+  private void driveUsage(String base, String serviceKey, List<String> ids) throws Exception {
     AtomicInteger refused = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(4);
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     for (int day = 1; day <= days; day++) {
       List<Future<?>> work = new ArrayList<>();
+      int today = day;
       for (List<String> slice : slices(ids, 4)) {
         long seed = random.nextLong();
         work.add(
             pool.submit(
                 () -> {
                   Random r = new Random(seed);
-                  for (String id : slice) {
-                    BigDecimal cost = BigDecimal.valueOf(50 + r.nextInt(450), 2); // $0.50 to $4.99
-                    try {
-                      Posting posting = ledger.debitUsage(id, cost, "API usage", null);
-                      BigDecimal threshold = thresholds.get(id);
-                      BigDecimal after = posting.balanceAfter();
-                      if (threshold != null
-                          && after.compareTo(threshold) < 0
-                          && after.add(cost).compareTo(threshold) >= 0) {
-                        crossings
-                            .computeIfAbsent(
-                                id, k -> Collections.synchronizedList(new ArrayList<>()))
-                            .add(Instant.now());
-                      }
-                    } catch (WalletException e) {
-                      refused.incrementAndGet();
-                    }
+                  for (int from = 0; from < slice.size(); from += BATCH) {
+                    List<String> batch = slice.subList(from, Math.min(slice.size(), from + BATCH));
+                    post(http, base, serviceKey, today, batch, r, refused);
                   }
                   return null;
                 }));
@@ -310,6 +340,62 @@ final class Demo {
     pool.shutdown();
     err.println();
     err.println("demo: " + refused.get() + " usage calls were refused (empty or blocked wallets)");
+  }
+
+  /** Posts one call per account in {@code batch}; notes crossings and refusals from the results. */
+  private void post(
+      HttpClient http,
+      String base,
+      String serviceKey,
+      int day,
+      List<String> batch,
+      Random r,
+      AtomicInteger refused)
+      throws Exception {
+    List<Map<String, Object>> events = new ArrayList<>();
+    for (String id : batch) {
+      Map<String, Object> event = new LinkedHashMap<>();
+      event.put("id", "demo-day" + day + "-" + id);
+      event.put("account_id", id);
+      event.put("model", r.nextInt(5) == 0 ? "assisters-vision-v1" : "assisters-chat-v1");
+      event.put("input_tokens", 1_000 + r.nextInt(9_000));
+      event.put("output_tokens", 500 + r.nextInt(4_500));
+      events.add(event);
+    }
+    String body = JSON.writeValueAsString(Map.of("events", events));
+    long start = System.nanoTime();
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/v1/usage"))
+                .header("Authorization", "Bearer " + serviceKey)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    postingNanos.add(System.nanoTime() - start);
+    requests.increment();
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("POST /v1/usage answered " + response.statusCode());
+    }
+    for (JsonNode result : JSON.readTree(response.body()).get("results")) {
+      String id = result.get("id").asString().replaceFirst("^demo-day\\d+-", "");
+      if (!result.get("status").asString().equals("posted")) {
+        refused.incrementAndGet();
+        continue;
+      }
+      posted.increment();
+      BigDecimal cost = result.get("amount").decimalValue();
+      BigDecimal after = result.get("balance_after").decimalValue();
+      usageTotal.add(cost);
+      BigDecimal threshold = thresholds.get(id);
+      if (threshold != null
+          && after.compareTo(threshold) < 0
+          && after.add(cost).compareTo(threshold) >= 0) {
+        crossings
+            .computeIfAbsent(id, k -> Collections.synchronizedList(new ArrayList<>()))
+            .add(Instant.now());
+      }
+    }
   }
 
   /** Owners of a few blocked accounts raise their limit: the block lifts at once. */
@@ -409,6 +495,29 @@ final class Demo {
         Long.toString(
             count(db, "SELECT count(*) FROM mail_outbox WHERE kind = 'daily_cap_reached'")));
     row("bonus credited", "$" + bonus.setScale(2, RoundingMode.HALF_UP));
+    BigDecimal used = usageTotal.stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal ledgerUsage =
+        sql.sql("SELECT coalesce(sum(-amount), 0) FROM wallet_transactions WHERE type = 'usage'")
+            .query(BigDecimal.class)
+            .single();
+    long usageRows = count(db, "SELECT count(*) FROM wallet_transactions WHERE type = 'usage'");
+    double postingSeconds = postingNanos.sum() / 1e9 / 4; // four gateway threads
+    row(
+        "usage posted (POST /v1/usage, priced)",
+        posted.sum()
+            + " calls in "
+            + requests.sum()
+            + " requests  ($"
+            + used.setScale(2, RoundingMode.HALF_UP)
+            + ")"
+            + (usageRows == posted.sum() && ledgerUsage.compareTo(used) == 0
+                ? "  = the ledger"
+                : "  NOT reconciled with the ledger"));
+    row(
+        "usage rate while posting",
+        postingSeconds == 0
+            ? "-"
+            : String.format("%,.0f events/s", (posted.sum() + 0.0) / postingSeconds));
     row("low-balance alerts emailed", Long.toString(alerts));
     row("spending alerts emailed (80% / limit)", Long.toString(spendingAlerts));
     row("accounts blocked at their limit", Long.toString(blockedEver));

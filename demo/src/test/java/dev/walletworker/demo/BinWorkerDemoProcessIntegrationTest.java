@@ -32,6 +32,9 @@ class BinWorkerDemoProcessIntegrationTest {
         .contains(
             "wallet-worker demo: 60 accounts, 6 simulated days of usage",
             "auto top-ups charged",
+            "usage posted (POST /v1/usage, priced)",
+            "= the ledger",
+            "usage rate while posting",
             "reconciled")
         .doesNotContain("NOT reconciled")
         .containsPattern("Billing pages +http://127\\.0\\.0\\.1:\\d+/billing\n")

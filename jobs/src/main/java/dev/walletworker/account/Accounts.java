@@ -8,9 +8,6 @@ import dev.walletworker.WalletException;
 import dev.walletworker.db.Database;
 import dev.walletworker.ledger.BonusTiers;
 import java.math.BigDecimal;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Currency;
 import java.util.Locale;
@@ -28,16 +25,16 @@ public final class Accounts {
   private static final Pattern CUSTOMER = Pattern.compile("cus_[A-Za-z0-9]{1,250}");
   private static final Pattern PAYMENT_METHOD = Pattern.compile("pm_[A-Za-z0-9_]{1,250}");
   public static final String DEFAULT_CURRENCY = "USD";
-  // For ops: the automatic top-ups the daily cap counts (its parameter: 24 hours ago).
-  private static final String TOPUPS_LAST_DAY =
-      "(SELECT count(*) FROM topup_attempts t WHERE t.account_id = a.id AND t.status = 'succeeded'"
-          + " AND t.created_at > ?) AS topups_last_day";
 
   private final Database db;
+  private final Wallets wallets;
+  private final AccountBlocks blocks;
   private final Clock clock;
 
   public Accounts(Database db, Clock clock) {
     this.db = db;
+    this.wallets = new Wallets(db);
+    this.blocks = new AccountBlocks(db, clock);
     this.clock = clock;
   }
 
@@ -55,31 +52,17 @@ public final class Accounts {
     String name = Texts.clean(displayName, "name", 200, false);
     String code = currency(currency);
     String id = Ids.newAccountId();
-    Timestamp now = Timestamp.from(clock.instant());
     db.inTransaction(
         () -> {
-          db.jdbc()
-              .sql("INSERT INTO accounts (id, email, display_name, created_at) VALUES (?, ?, ?, ?)")
-              .params(id, cleanEmail, name, now)
-              .update();
-          return db.jdbc()
-              .sql("INSERT INTO wallets (account_id, currency, updated_at) VALUES (?, ?, ?)")
-              .params(id, code, now)
-              .update();
+          wallets.insert(id, cleanEmail, name, code, clock.instant());
+          return null;
         });
     log.info("account created account={} currency={}", id, code);
     return get(id);
   }
 
   public Optional<AccountView> find(String accountId) {
-    return db.jdbc()
-        .sql(
-            "SELECT a.*, w.*, "
-                + TOPUPS_LAST_DAY
-                + " FROM accounts a JOIN wallets w ON w.account_id = a.id WHERE a.id = ?")
-        .params(dayAgo(), accountId)
-        .query(Accounts::map)
-        .optional();
+    return wallets.find(accountId, DailyTopUpCap.since(clock.instant()));
   }
 
   /**
@@ -112,15 +95,8 @@ public final class Accounts {
     return db.inTransaction(
         () -> {
           Wallet current =
-              db.jdbc()
-                  .sql(
-                      "SELECT a.*, w.*, "
-                          + TOPUPS_LAST_DAY
-                          + " FROM accounts a JOIN wallets w ON w.account_id = a.id"
-                          + " WHERE a.id = ? FOR UPDATE OF w")
-                  .params(dayAgo(), accountId)
-                  .query(Accounts::map)
-                  .optional()
+              wallets
+                  .lockAndFind(accountId, DailyTopUpCap.since(clock.instant()))
                   .orElseThrow(() -> notFound(accountId))
                   .wallet();
           Wallet next = merge(current, change);
@@ -129,41 +105,7 @@ public final class Accounts {
                   || !java.util.Objects.equals(
                       next.autoTopUp().paymentMethodId(), current.autoTopUp().paymentMethodId());
           boolean limitChanged = !sameLimit(next.spendingLimit(), current.spendingLimit());
-          db.jdbc()
-              .sql(
-                  "UPDATE wallets SET auto_topup_enabled = ?, auto_topup_threshold = ?,"
-                      + " auto_topup_amount = ?, stripe_customer_id = ?,"
-                      + " stripe_payment_method_id = ?, low_balance_alert_enabled = ?,"
-                      + " low_balance_alert_threshold = ?, spending_limit_enabled = ?,"
-                      + " spending_limit_monthly = ?, spending_limit_action = ?, updated_at = ?,"
-                      // A fresh start for auto top-up when the owner turns it back on or changes
-                      // the card: past declines were about the old situation.
-                      + " auto_topup_failures = CASE WHEN ? THEN 0 ELSE auto_topup_failures END,"
-                      + " auto_topup_retry_after = CASE WHEN ? THEN NULL ELSE auto_topup_retry_after END,"
-                      + " auto_topup_disabled_reason = CASE WHEN ? THEN NULL ELSE auto_topup_disabled_reason END,"
-                      // A changed limit is a new limit: its 80% and 100% alerts are armed again.
-                      + " spend_alert_month = CASE WHEN ? THEN NULL ELSE spend_alert_month END,"
-                      + " spend_warning_month = CASE WHEN ? THEN NULL ELSE spend_warning_month END"
-                      + " WHERE account_id = ?")
-              .params(
-                  next.autoTopUp().enabled(),
-                  next.autoTopUp().threshold(),
-                  next.autoTopUp().amount(),
-                  next.autoTopUp().stripeCustomerId(),
-                  next.autoTopUp().paymentMethodId(),
-                  next.lowBalanceAlert().enabled(),
-                  next.lowBalanceAlert().threshold(),
-                  next.spendingLimit().enabled(),
-                  next.spendingLimit().monthlyLimit(),
-                  next.spendingLimit().action().code(),
-                  Timestamp.from(clock.instant()),
-                  freshStart,
-                  freshStart,
-                  freshStart || !next.autoTopUp().enabled(),
-                  limitChanged,
-                  limitChanged,
-                  accountId)
-              .update();
+          wallets.writeSettings(accountId, next, freshStart, limitChanged, clock.instant());
           log.info(
               "settings changed account={} auto_topup={} alert={} spending_limit={}",
               accountId,
@@ -180,7 +122,7 @@ public final class Accounts {
    */
   public AccountView block(String accountId, String reason) {
     String why = Texts.clean(reason, "reason", 200, true);
-    if (why.equals("spending_limit")) {
+    if (why.equals(AccountBlocks.SPENDING_LIMIT)) {
       throw new WalletException(
           ErrorType.INVALID_REQUEST,
           "reason spending_limit is set by the spending-limit rules; give ops' own reason",
@@ -188,12 +130,7 @@ public final class Accounts {
     }
     return db.inTransaction(
         () -> {
-          lockWallet(accountId);
-          db.jdbc()
-              .sql(
-                  "UPDATE accounts SET status = 'blocked', blocked_reason = ?, blocked_since = ? WHERE id = ?")
-              .params(why, Timestamp.from(clock.instant()), accountId)
-              .update();
+          blocks.block(accountId, why);
           log.warn("account blocked account={} reason={} by=ops", accountId, why);
           return get(accountId);
         });
@@ -203,25 +140,10 @@ public final class Accounts {
   public AccountView unblock(String accountId) {
     return db.inTransaction(
         () -> {
-          lockWallet(accountId);
-          db.jdbc()
-              .sql(
-                  "UPDATE accounts SET status = 'active', blocked_reason = NULL, blocked_since = NULL WHERE id = ?")
-              .param(accountId)
-              .update();
+          blocks.unblock(accountId);
           log.info("account unblocked account={} by=ops", accountId);
           return get(accountId);
         });
-  }
-
-  /* The ledger locks the wallet before it reads the status: so do status changes. */
-  private void lockWallet(String accountId) {
-    db.jdbc()
-        .sql("SELECT account_id FROM wallets WHERE account_id = ? FOR UPDATE")
-        .param(accountId)
-        .query(String.class)
-        .optional()
-        .orElseThrow(() -> notFound(accountId));
   }
 
   private static Wallet merge(Wallet current, SettingsChange change) {
@@ -321,10 +243,6 @@ public final class Accounts {
     return id;
   }
 
-  private Timestamp dayAgo() {
-    return Timestamp.from(clock.instant().minus(java.time.Duration.ofHours(24)));
-  }
-
   static String currency(String currency) {
     if (currency == null || currency.isBlank()) {
       return DEFAULT_CURRENCY;
@@ -352,44 +270,5 @@ public final class Accounts {
   static WalletException notFound(String accountId) {
     return new WalletException(
         ErrorType.ACCOUNT_NOT_FOUND, "No account " + Texts.abbreviate(accountId), "account");
-  }
-
-  private static AccountView map(ResultSet rs, int row) throws SQLException {
-    Timestamp blockedSince = rs.getTimestamp("blocked_since");
-    Account account =
-        new Account(
-            rs.getString("id"),
-            rs.getString("email"),
-            rs.getString("display_name"),
-            AccountStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
-            rs.getString("blocked_reason"),
-            blockedSince == null ? null : blockedSince.toInstant(),
-            rs.getTimestamp("created_at").toInstant());
-    Wallet wallet =
-        new Wallet(
-            rs.getString("account_id"),
-            rs.getString("currency"),
-            rs.getBigDecimal("balance"),
-            new AutoTopUpSettings(
-                rs.getBoolean("auto_topup_enabled"),
-                rs.getBigDecimal("auto_topup_threshold"),
-                rs.getBigDecimal("auto_topup_amount"),
-                rs.getString("stripe_customer_id"),
-                rs.getString("stripe_payment_method_id")),
-            new LowBalanceAlertSettings(
-                rs.getBoolean("low_balance_alert_enabled"),
-                rs.getBigDecimal("low_balance_alert_threshold")),
-            new SpendingLimitSettings(
-                rs.getBoolean("spending_limit_enabled"),
-                rs.getBigDecimal("spending_limit_monthly"),
-                SpendingLimitAction.fromCode(rs.getString("spending_limit_action"))),
-            new AutoTopUpState(
-                rs.getInt("auto_topup_failures"),
-                rs.getTimestamp("auto_topup_retry_after") == null
-                    ? null
-                    : rs.getTimestamp("auto_topup_retry_after").toInstant(),
-                rs.getString("auto_topup_disabled_reason"),
-                rs.getInt("topups_last_day")));
-    return new AccountView(account, wallet);
   }
 }

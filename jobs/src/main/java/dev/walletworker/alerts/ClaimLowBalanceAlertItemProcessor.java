@@ -1,7 +1,7 @@
 package dev.walletworker.alerts;
 
+import dev.walletworker.account.Wallets;
 import dev.walletworker.db.Database;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -15,26 +15,18 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
  */
 final class ClaimLowBalanceAlertItemProcessor implements ItemProcessor<String, LowBalanceAlert> {
 
-  private final Database db;
+  private final Wallets wallets;
   private final Clock clock;
 
   ClaimLowBalanceAlertItemProcessor(Database db, Clock clock) {
-    this.db = db;
+    this.wallets = new Wallets(db);
     this.clock = clock;
   }
 
   @Override
   public LowBalanceAlert process(String accountId) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    int claimed =
-        db.jdbc()
-            .sql(
-                "UPDATE wallets SET low_balance_alerted_at = ? WHERE account_id = ?"
-                    + " AND low_balance_alert_enabled AND low_balance_alerted_at IS NULL"
-                    + " AND balance < low_balance_alert_threshold")
-            .params(Timestamp.from(now), accountId)
-            .update();
-    if (claimed == 0) {
+    if (!wallets.claimLowBalanceAlert(accountId, now)) {
       return null;
     }
     return new LowBalanceAlert(accountId, ChronoUnit.MICROS.between(Instant.EPOCH, now));

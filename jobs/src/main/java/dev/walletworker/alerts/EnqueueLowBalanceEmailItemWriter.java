@@ -1,9 +1,10 @@
 package dev.walletworker.alerts;
 
+import dev.walletworker.account.Wallets;
 import dev.walletworker.db.Database;
-import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
-import java.util.HashMap;
+import dev.walletworker.mail.MailPayload;
+import java.math.BigDecimal;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,31 +20,28 @@ final class EnqueueLowBalanceEmailItemWriter implements ItemWriter<LowBalanceAle
 
   private static final Logger log = LoggerFactory.getLogger(EnqueueLowBalanceEmailItemWriter.class);
 
-  private final Database db;
+  private final Wallets wallets;
   private final MailOutbox mail;
 
   EnqueueLowBalanceEmailItemWriter(Database db, MailOutbox mail) {
-    this.db = db;
+    this.wallets = new Wallets(db);
     this.mail = mail;
   }
 
   @Override
   public void write(Chunk<? extends LowBalanceAlert> alerts) {
     for (LowBalanceAlert alert : alerts) {
-      Map<String, Object> wallet =
-          db.jdbc()
-              .sql(
-                  "SELECT currency, balance, low_balance_alert_threshold AS threshold,"
-                      + " auto_topup_enabled AND stripe_payment_method_id IS NOT NULL AS auto_topup,"
-                      + " auto_topup_amount, auto_topup_threshold FROM wallets WHERE account_id = ?")
-              .param(alert.accountId())
-              .query()
-              .singleRow();
+      Map<String, Object> wallet = wallets.lowBalanceFacts(alert.accountId());
       mail.enqueue(
-          MailKind.LOW_BALANCE,
           alert.accountId(),
           Long.toString(alert.claimedAtMicros()),
-          new HashMap<>(wallet));
+          new MailPayload.LowBalance(
+              (String) wallet.get("currency"),
+              (BigDecimal) wallet.get("balance"),
+              (BigDecimal) wallet.get("threshold"),
+              (Boolean) wallet.get("auto_topup"),
+              (BigDecimal) wallet.get("auto_topup_amount"),
+              (BigDecimal) wallet.get("auto_topup_threshold")));
       log.info("low-balance alert queued account={}", alert.accountId());
     }
   }

@@ -1,9 +1,10 @@
 package dev.walletworker.alerts;
 
+import dev.walletworker.account.Wallets;
+import dev.walletworker.db.ChunkSize;
 import dev.walletworker.db.Database;
 import dev.walletworker.mail.MailOutbox;
 import java.time.Clock;
-import java.util.Map;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -11,8 +12,6 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
-import org.springframework.batch.infrastructure.item.database.Order;
-import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,11 +25,6 @@ public class LowBalanceAlertsJobConfiguration {
 
   public static final String JOB_NAME = "low-balance-alerts";
 
-  /** The candidate condition; {@code wallets_low_balance_candidates} indexes exactly these rows. */
-  static final String CANDIDATES =
-      "low_balance_alert_enabled AND low_balance_alerted_at IS NULL"
-          + " AND balance < low_balance_alert_threshold";
-
   @Bean
   Job lowBalanceAlertsJob(JobRepository jobRepository, Step claimAndQueueLowBalanceAlertsStep) {
     return new JobBuilder(JOB_NAME, jobRepository).start(claimAndQueueLowBalanceAlertsStep).build();
@@ -43,7 +37,8 @@ public class LowBalanceAlertsJobConfiguration {
       Clock clock,
       MailOutbox mail,
       JdbcPagingItemReader<String> lowBalanceCandidatesItemReader,
-      @Value("${wallet.jobs.low-balance-alerts.chunk-size:100}") int chunkSize) {
+      @Value("${wallet.jobs.low-balance-alerts.chunk-size:" + ChunkSize.DEFAULT + "}")
+          int chunkSize) {
     return new StepBuilder("claim-and-queue-alerts", jobRepository)
         .<String, LowBalanceAlert>chunk(chunkSize)
         .transactionManager(db.transactionManager())
@@ -57,17 +52,10 @@ public class LowBalanceAlertsJobConfiguration {
   @Bean
   @StepScope
   JdbcPagingItemReader<String> lowBalanceCandidatesItemReader(
-      Database db, @Value("${wallet.jobs.low-balance-alerts.chunk-size:100}") int chunkSize)
+      Database db,
+      @Value("${wallet.jobs.low-balance-alerts.chunk-size:" + ChunkSize.DEFAULT + "}")
+          int chunkSize)
       throws Exception {
-    return new JdbcPagingItemReaderBuilder<String>()
-        .name("lowBalanceCandidates")
-        .dataSource(db.dataSource())
-        .selectClause("account_id")
-        .fromClause("wallets")
-        .whereClause(CANDIDATES)
-        .sortKeys(Map.of("account_id", Order.ASCENDING))
-        .rowMapper((rs, row) -> rs.getString(1))
-        .pageSize(chunkSize)
-        .build();
+    return Wallets.lowBalanceCandidates(db, chunkSize);
   }
 }

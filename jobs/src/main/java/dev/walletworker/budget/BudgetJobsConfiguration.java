@@ -1,11 +1,12 @@
 package dev.walletworker.budget;
 
+import dev.walletworker.account.Wallets;
+import dev.walletworker.db.ChunkSize;
 import dev.walletworker.db.Database;
 import dev.walletworker.mail.MailOutbox;
 import java.time.Clock;
 import java.time.YearMonth;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -16,10 +17,9 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
-import org.springframework.batch.infrastructure.item.database.Order;
-import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -52,9 +52,11 @@ public class BudgetJobsConfiguration {
       SpendingBlocks blocks,
       MailOutbox mail,
       Clock clock,
-      JdbcPagingItemReader<String> spendingLimitCandidatesItemReader) {
+      JdbcPagingItemReader<String> spendingLimitCandidatesItemReader,
+      @Value("${wallet.jobs.budget-enforcement.chunk-size:" + ChunkSize.DEFAULT + "}")
+          int chunkSize) {
     return new StepBuilder("enforce-spending-limits", jobRepository)
-        .<String, String>chunk(100)
+        .<String, String>chunk(chunkSize)
         .transactionManager(db.transactionManager())
         .reader(spendingLimitCandidatesItemReader)
         .processor(new EnforceSpendingLimitItemProcessor(db, blocks, mail, clock))
@@ -68,19 +70,12 @@ public class BudgetJobsConfiguration {
    */
   @Bean
   @StepScope
-  JdbcPagingItemReader<String> spendingLimitCandidatesItemReader(Database db) throws Exception {
-    return new JdbcPagingItemReaderBuilder<String>()
-        .name("spendingLimitCandidates")
-        .dataSource(db.dataSource())
-        .selectClause("c.account_id")
-        .fromClause(
-            "(SELECT account_id FROM wallets WHERE spending_limit_enabled"
-                + "   AND spend_month_to_date >= spending_limit_monthly * 0.8"
-                + " UNION SELECT id FROM accounts WHERE status = 'blocked' AND blocked_reason = 'spending_limit') c")
-        .sortKeys(Map.of("account_id", Order.ASCENDING))
-        .rowMapper((rs, row) -> rs.getString(1))
-        .pageSize(100)
-        .build();
+  JdbcPagingItemReader<String> spendingLimitCandidatesItemReader(
+      Database db,
+      @Value("${wallet.jobs.budget-enforcement.chunk-size:" + ChunkSize.DEFAULT + "}")
+          int chunkSize)
+      throws Exception {
+    return Wallets.budgetCandidates(db, chunkSize);
   }
 
   @Bean
@@ -94,33 +89,16 @@ public class BudgetJobsConfiguration {
     Tasklet tasklet =
         (contribution, context) -> {
           YearMonth month = blocks.currentMonth();
-          List<Map<String, Object>> blocked =
-              db.jdbc()
-                  .sql(
-                      "SELECT a.id, w.spending_limit_monthly, w.currency FROM accounts a JOIN wallets w ON w.account_id = a.id"
-                          + " WHERE a.status = 'blocked' AND a.blocked_reason = 'spending_limit' AND a.blocked_since < ?")
-                  .param(java.sql.Timestamp.from(blocks.start(month)))
-                  .query()
-                  .listOfRows();
+          List<Wallets.LimitBlock> blocked =
+              new Wallets(db).blockedByLimitBefore(blocks.start(month));
           int lifted = 0;
-          for (Map<String, Object> row : blocked) {
+          for (Wallets.LimitBlock row : blocked) {
             contribution.incrementReadCount();
-            String id = (String) row.get("id");
+            // AccountBlocks takes the wallet's row lock before it looks at the block again.
             boolean done =
                 db.inTransaction(
-                    () -> {
-                      db.jdbc()
-                          .sql("SELECT 1 FROM wallets WHERE account_id = ? FOR UPDATE")
-                          .param(id)
-                          .query()
-                          .singleRow();
-                      return blocks.unblock(
-                          id,
-                          true,
-                          (java.math.BigDecimal) row.get("spending_limit_monthly"),
-                          (String) row.get("currency"),
-                          month);
-                    });
+                    () ->
+                        blocks.unblock(row.accountId(), true, row.limit(), row.currency(), month));
             if (done) {
               lifted++;
             }

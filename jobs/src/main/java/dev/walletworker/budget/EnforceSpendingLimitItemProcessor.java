@@ -1,14 +1,13 @@
 package dev.walletworker.budget;
 
+import dev.walletworker.account.Wallets;
 import dev.walletworker.db.Database;
-import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
+import dev.walletworker.mail.MailPayload;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.Clock;
 import java.time.YearMonth;
-import java.util.HashMap;
-import java.util.Map;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /**
@@ -19,16 +18,14 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
  */
 final class EnforceSpendingLimitItemProcessor implements ItemProcessor<String, String> {
 
-  private static final BigDecimal HEADS_UP = new BigDecimal("0.8");
-
-  private final Database db;
+  private final Wallets wallets;
   private final SpendingBlocks blocks;
   private final MailOutbox mail;
   private final Clock clock;
 
   EnforceSpendingLimitItemProcessor(
       Database db, SpendingBlocks blocks, MailOutbox mail, Clock clock) {
-    this.db = db;
+    this.wallets = new Wallets(db);
     this.blocks = blocks;
     this.mail = mail;
     this.clock = clock;
@@ -36,33 +33,21 @@ final class EnforceSpendingLimitItemProcessor implements ItemProcessor<String, S
 
   @Override
   public String process(String accountId) {
-    Map<String, Object> w =
-        db.jdbc()
-            .sql(
-                "SELECT w.*, a.status, a.blocked_reason, a.blocked_since FROM wallets w JOIN accounts a ON a.id = w.account_id"
-                    + " WHERE w.account_id = ? FOR UPDATE OF w")
-            .param(accountId)
-            .query()
-            .singleRow();
+    Wallets.SpendState w = wallets.lockSpendState(accountId);
     YearMonth month = blocks.currentMonth();
     Date monthStart = Date.valueOf(month.atDay(1));
-    boolean enabled = (Boolean) w.get("spending_limit_enabled");
-    BigDecimal limit = (BigDecimal) w.get("spending_limit_monthly");
-    boolean block = "block".equals(w.get("spending_limit_action"));
-    BigDecimal spend =
-        monthStart.equals(w.get("spend_month"))
-            ? (BigDecimal) w.get("spend_month_to_date")
-            : BigDecimal.ZERO;
-    String currency = (String) w.get("currency");
+    boolean enabled = w.enabled();
+    BigDecimal limit = w.limit();
+    boolean block = w.blockAction();
+    BigDecimal spend = monthStart.equals(w.spendMonth()) ? w.spendMonthToDate() : BigDecimal.ZERO;
+    String currency = w.currency();
     boolean over = enabled && spend.compareTo(limit) >= 0;
-    boolean near = enabled && spend.compareTo(limit.multiply(HEADS_UP)) >= 0;
-    boolean blockedByLimit =
-        "blocked".equals(w.get("status")) && SpendingBlocks.REASON.equals(w.get("blocked_reason"));
+    boolean near = enabled && spend.compareTo(limit.multiply(Wallets.SPEND_WARNING_SHARE)) >= 0;
+    boolean blockedByLimit = w.blockedByLimit();
 
     String done = null;
     if (blockedByLimit && !(over && block)) {
-      boolean newMonth =
-          ((java.sql.Timestamp) w.get("blocked_since")).toInstant().isBefore(blocks.start(month));
+      boolean newMonth = w.blockedSince().isBefore(blocks.start(month));
       done = blocks.unblock(accountId, newMonth, limit, currency, month) ? "unblocked" : null;
       // Not done yet: an account switched from block to alert while over its limit gets its
       // 100% alert in this same run, as any account over its limit under alert does.
@@ -71,21 +56,14 @@ final class EnforceSpendingLimitItemProcessor implements ItemProcessor<String, S
       blocks.block(accountId, limit, spend, currency, month);
       return "blocked";
     }
-    if (!block && over && !monthStart.equals(w.get("spend_alert_month"))) {
+    if (!block && over && !monthStart.equals(w.alertMonth())) {
       alert(accountId, limit, spend, currency, month, 100);
-      db.jdbc()
-          .sql(
-              "UPDATE wallets SET spend_alert_month = ?, spend_warning_month = ? WHERE account_id = ?")
-          .params(monthStart, monthStart, accountId)
-          .update();
+      wallets.markSpendAlerted(accountId, monthStart);
       return "alerted";
     }
-    if (!block && near && !over && !monthStart.equals(w.get("spend_warning_month"))) {
+    if (!block && near && !over && !monthStart.equals(w.warningMonth())) {
       alert(accountId, limit, spend, currency, month, 80);
-      db.jdbc()
-          .sql("UPDATE wallets SET spend_warning_month = ? WHERE account_id = ?")
-          .params(monthStart, accountId)
-          .update();
+      wallets.markSpendWarned(accountId, monthStart);
       return "warned";
     }
     return done;
@@ -98,16 +76,12 @@ final class EnforceSpendingLimitItemProcessor implements ItemProcessor<String, S
       String currency,
       YearMonth month,
       int percent) {
-    Map<String, Object> payload = new HashMap<>();
-    payload.put("limit", limit);
-    payload.put("spend", spend);
-    payload.put("percent", percent);
-    payload.put("currency", currency);
-    payload.put("month", month.toString());
     // One email per alert: spend_alert_month and spend_warning_month, set in this transaction,
     // keep a re-run from alerting again; a change of the limit re-arms them (Accounts), and the
     // alert's time in the key lets the re-armed alert be queued in the same month.
     mail.enqueue(
-        MailKind.SPENDING_ALERT, accountId, month + ":" + percent + ":" + clock.millis(), payload);
+        accountId,
+        month + ":" + percent + ":" + clock.millis(),
+        new MailPayload.SpendingAlert(limit, spend, percent, currency, month.toString()));
   }
 }

@@ -1,36 +1,31 @@
 package dev.walletworker.budget;
 
+import dev.walletworker.account.AccountBlocks;
 import dev.walletworker.db.Database;
-import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
+import dev.walletworker.mail.MailPayload;
 import java.math.BigDecimal;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Blocks and lifts blocks for the spending limit, with the owner's email in the same transaction.
- * Callers hold the wallet's row lock, as the ledger does before it reads the account's status: a
- * debit waiting for that lock sees the block once it gets it.
+ * The status itself is changed by {@link AccountBlocks}, which takes the wallet's row lock.
  */
 public final class SpendingBlocks {
 
   private static final Logger log = LoggerFactory.getLogger(SpendingBlocks.class);
 
-  /** The reason this code sets, and the only one it ever lifts. */
-  public static final String REASON = "spending_limit";
-
-  private final Database db;
+  private final AccountBlocks blocks;
   private final MailOutbox mail;
   private final Clock clock;
 
   public SpendingBlocks(Database db, MailOutbox mail, Clock clock) {
-    this.db = db;
+    this.blocks = new AccountBlocks(db, clock);
     this.mail = mail;
     this.clock = clock;
   }
@@ -53,31 +48,18 @@ public final class SpendingBlocks {
    */
   void block(
       String accountId, BigDecimal limit, BigDecimal spend, String currency, YearMonth month) {
-    Timestamp since = Timestamp.from(clock.instant());
-    int changed =
-        db.jdbc()
-            .sql(
-                "UPDATE accounts SET status = 'blocked', blocked_reason = ?, blocked_since = ?"
-                    + " WHERE id = ? AND status = 'active'")
-            .params(REASON, since, accountId)
-            .update();
-    if (changed == 1) {
-      Map<String, Object> payload = new HashMap<>();
-      payload.put("limit", limit);
-      payload.put("spend", spend);
-      payload.put("currency", currency);
-      payload.put("month", month.toString());
-      // Where "next month" starts: the zone months are counted in (TIME_ZONE).
-      payload.put("zone", clock.getZone().getId());
+    Optional<Instant> blocked = blocks.blockForSpendingLimit(accountId);
+    if (blocked.isPresent()) {
       mail.enqueue(
-          MailKind.SPENDING_LIMIT_BLOCKED,
           accountId,
-          month + ":" + since.toInstant().toEpochMilli(),
-          payload);
+          month + ":" + blocked.get().toEpochMilli(),
+          // Where "next month" starts: the zone months are counted in (TIME_ZONE).
+          new MailPayload.SpendingLimitBlocked(
+              limit, spend, currency, month.toString(), clock.getZone().getId()));
       log.warn(
           "account blocked account={} reason={} spend={} limit={} month={}",
           accountId,
-          REASON,
+          AccountBlocks.SPENDING_LIMIT,
           spend,
           limit,
           month);
@@ -87,32 +69,15 @@ public final class SpendingBlocks {
   /** Lifts a spending-limit block (never one set for another reason); true if it did. */
   boolean unblock(
       String accountId, boolean newMonth, BigDecimal limit, String currency, YearMonth month) {
-    Timestamp since =
-        db.jdbc()
-            .sql(
-                "SELECT blocked_since FROM accounts WHERE id = ? AND status = 'blocked' AND blocked_reason = ?")
-            .params(accountId, REASON)
-            .query(Timestamp.class)
-            .optional()
-            .orElse(null);
-    if (since == null) {
+    Optional<Instant> lifted = blocks.liftSpendingLimitBlock(accountId);
+    if (lifted.isEmpty()) {
       return false;
     }
-    db.jdbc()
-        .sql(
-            "UPDATE accounts SET status = 'active', blocked_reason = NULL, blocked_since = NULL WHERE id = ?")
-        .param(accountId)
-        .update();
-    Map<String, Object> payload = new HashMap<>();
-    payload.put("new_month", newMonth);
-    payload.put("limit", limit == null ? BigDecimal.ZERO : limit);
-    payload.put("currency", currency);
-    payload.put("month", month.toString());
     mail.enqueue(
-        MailKind.ACCOUNT_UNBLOCKED,
         accountId,
-        month + ":" + since.toInstant().toEpochMilli(),
-        payload);
+        month + ":" + lifted.get().toEpochMilli(),
+        new MailPayload.AccountUnblocked(
+            newMonth, limit == null ? BigDecimal.ZERO : limit, currency, month.toString()));
     log.info(
         "account unblocked account={} reason={} month={}",
         accountId,

@@ -48,8 +48,36 @@ public final class MailComposer {
         new Date());
   }
 
-  /** Composes one email; public for {@code mail preview}. */
-  public MimeMessage compose(
+  /**
+   * Writes one email of {@code kind}, as it would be sent, to {@code out} in RFC 822 form (an
+   * {@code .eml} file): {@code mail preview}, which stays free of the mail library.
+   */
+  public void writePreview(
+      MailKind kind,
+      String accountId,
+      String recipient,
+      String displayName,
+      Map<String, Object> payload,
+      java.io.OutputStream out)
+      throws java.io.IOException {
+    try {
+      compose(
+              Session.getInstance(new java.util.Properties()),
+              kind,
+              kind.dedupeKey(accountId, "preview"),
+              accountId,
+              recipient,
+              displayName,
+              payload,
+              new Date())
+          .writeTo(out);
+    } catch (MessagingException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** Composes one email. */
+  MimeMessage compose(
       Session session,
       MailKind kind,
       String dedupeKey,

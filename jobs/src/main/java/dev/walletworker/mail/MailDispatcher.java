@@ -6,9 +6,6 @@ import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,8 +15,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Sends due outbox mail over one SMTP connection per batch.
@@ -34,17 +29,15 @@ import tools.jackson.databind.json.JsonMapper;
 public final class MailDispatcher {
 
   private static final Logger log = LoggerFactory.getLogger(MailDispatcher.class);
-  private static final JsonMapper JSON =
-      JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
-  private final Database db;
+  private final MailOutbox outbox;
   private final MailSettings settings;
   private final MailComposer composer;
   private final Clock clock;
   private final Session session;
 
   public MailDispatcher(Database db, MailSettings settings, MailComposer composer, Clock clock) {
-    this.db = db;
+    this.outbox = new MailOutbox(db, clock);
     this.settings = settings;
     this.composer = composer;
     this.clock = clock;
@@ -139,26 +132,11 @@ public final class MailDispatcher {
 
   private List<OutboxMessage> claim() {
     Instant now = clock.instant();
-    return db.jdbc()
-        .sql(
-            "WITH claimed AS ("
-                + " UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ?"
-                + " WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= ?"
-                + "   ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)"
-                + " RETURNING *)"
-                + " SELECT c.*, c.payload::text AS payload_json, a.display_name"
-                + " FROM claimed c JOIN accounts a ON a.id = c.account_id ORDER BY c.id")
-        .params(
-            Timestamp.from(now.plus(settings.lease())), Timestamp.from(now), settings.batchSize())
-        .query(MailDispatcher::map)
-        .list();
+    return outbox.claimDue(now, now.plus(settings.lease()), settings.batchSize());
   }
 
   private void markSent(OutboxMessage message) {
-    db.jdbc()
-        .sql("UPDATE mail_outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?")
-        .params(Timestamp.from(clock.instant()), message.id())
-        .update();
+    outbox.markSent(message.id(), clock.instant());
     log.info(
         "mail sent id={} kind={} account={} attempt={}",
         message.id(),
@@ -174,11 +152,7 @@ public final class MailDispatcher {
       return false;
     }
     Instant next = clock.instant().plus(settings.backoff(message.attempts()));
-    db.jdbc()
-        .sql(
-            "UPDATE mail_outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'")
-        .params(Timestamp.from(next), truncate(error), message.id())
-        .update();
+    outbox.postpone(message.id(), next, truncate(error));
     log.warn(
         "mail delivery failed id={} kind={} account={} attempt={}/{} retry_at={} error={}",
         message.id(),
@@ -192,11 +166,7 @@ public final class MailDispatcher {
   }
 
   private void giveUp(OutboxMessage message, String error) {
-    db.jdbc()
-        .sql(
-            "UPDATE mail_outbox SET status = 'failed', last_error = ? WHERE id = ? AND status = 'pending'")
-        .params(truncate(error), message.id())
-        .update();
+    outbox.markFailed(message.id(), truncate(error));
     log.error(
         "mail failed id={} kind={} account={} attempts={} error={} (bin/worker mail retry {} sends it again)",
         message.id(),
@@ -205,20 +175,6 @@ public final class MailDispatcher {
         message.attempts(),
         error,
         message.id());
-  }
-
-  @SuppressWarnings("unchecked")
-  private static OutboxMessage map(ResultSet rs, int row) throws SQLException {
-    return new OutboxMessage(
-        rs.getLong("id"),
-        rs.getString("dedupe_key"),
-        rs.getString("kind"),
-        rs.getString("account_id"),
-        rs.getString("recipient"),
-        rs.getString("display_name"),
-        JSON.readValue(rs.getString("payload_json"), Map.class),
-        rs.getInt("attempts"),
-        rs.getTimestamp("created_at").toInstant());
   }
 
   static Session session(MailSettings settings) {

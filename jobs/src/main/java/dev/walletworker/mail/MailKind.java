@@ -2,6 +2,7 @@ package dev.walletworker.mail;
 
 import dev.walletworker.ErrorType;
 import dev.walletworker.WalletException;
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -10,109 +11,81 @@ import java.util.stream.Collectors;
 /**
  * The catalogue of every email the system sends: each kind with its subject and its templates
  * ({@code mail/<code>.txt} and {@code mail/<code>.html} on the classpath). The sample payload is
- * what {@code bin/worker mail preview} renders, and documents the payload the kind expects.
+ * what {@code bin/worker mail preview} renders; its record ({@link MailPayload}) is the payload.
  */
 public enum MailKind {
   LOW_BALANCE(
       "Your {{account}} balance is low: {{balance}}",
-      Map.of(
-          "balance",
-          4.20,
-          "threshold",
-          10,
-          "currency",
+      new MailPayload.LowBalance(
           "USD",
-          "auto_topup",
+          new BigDecimal("4.20"),
+          BigDecimal.TEN,
           true,
-          "auto_topup_amount",
-          25,
-          "auto_topup_threshold",
-          5)),
+          new BigDecimal("25"),
+          new BigDecimal("5"))),
   TOPUP_RECEIPT(
       "Receipt: {{amount}} added to your {{account}} wallet",
-      Map.of(
-          "amount",
-          100,
-          "bonus",
+      new MailPayload.TopUpReceipt(
+          new BigDecimal("100"),
+          BigDecimal.TEN,
           10,
-          "bonus_percent",
-          10,
-          "balance",
-          114.20,
-          "currency",
+          new BigDecimal("114.20"),
           "USD",
-          "payment_intent",
           "pi_3Example",
-          "automatic",
           true)),
   TOPUP_FAILED(
       "Auto top-up of {{amount}} failed: {{reason}}",
-      Map.of(
-          "amount",
-          25,
-          "currency",
+      new MailPayload.TopUpFailed(
+          new BigDecimal("25"),
           "USD",
-          "balance",
-          4.20,
-          "decline_code",
+          new BigDecimal("4.20"),
           "insufficient_funds",
-          "reason",
           "your card has insufficient funds",
-          "retry_after",
-          "1 hour",
-          "failures",
           1,
-          "max_failures",
-          3)),
+          3,
+          "1 hour")),
   TOPUP_DISABLED(
       "Auto top-up is off after {{failures}} declined charges",
-      Map.of(
-          "amount",
-          25,
-          "currency",
+      new MailPayload.TopUpDisabled(
+          new BigDecimal("25"),
           "USD",
-          "balance",
-          4.20,
-          "failures",
+          new BigDecimal("4.20"),
+          "card_declined",
+          "your card was declined",
           3,
-          "reason",
-          "your card was declined")),
+          3,
+          "1 hour")),
   ACTION_REQUIRED(
       "Action required: confirm your {{amount}} top-up",
-      Map.of(
-          "amount",
-          25,
-          "currency",
+      new MailPayload.ActionRequired(
+          new BigDecimal("25"),
           "USD",
-          "balance",
-          4.20,
-          "action_url",
+          new BigDecimal("4.20"),
           "https://checkout.stripe.com/pay/example")),
   DAILY_CAP_REACHED(
       "Auto top-up paused for today: {{cap}} top-ups in 24 hours",
-      Map.of("cap", 5, "amount", 25, "currency", "USD", "balance", 4.20)),
+      new MailPayload.DailyCapReached(5, new BigDecimal("25"), "USD", new BigDecimal("4.20"))),
   SPENDING_LIMIT_BLOCKED(
       "API access paused: {{limit}} monthly spending limit reached",
-      Map.of("limit", 100, "spend", 100.04, "currency", "USD", "month", "2026-11", "zone", "UTC")),
+      new MailPayload.SpendingLimitBlocked(
+          new BigDecimal("100"), new BigDecimal("100.04"), "USD", "2026-11", "UTC")),
   SPENDING_ALERT(
       "{{percent}}% of your {{limit}} monthly spending limit used",
-      Map.of("limit", 100, "spend", 80.12, "percent", 80, "currency", "USD", "month", "2026-11")),
+      new MailPayload.SpendingAlert(
+          new BigDecimal("100"), new BigDecimal("80.12"), 80, "USD", "2026-11")),
   ACCOUNT_UNBLOCKED(
       "API access restored for {{account}}",
-      Map.of("new_month", true, "limit", 100, "currency", "USD", "month", "2026-12")),
+      new MailPayload.AccountUnblocked(true, new BigDecimal("100"), "USD", "2026-12")),
   /** The one-time link that signs the owner in to the billing pages (asked for on the page). */
   SIGN_IN_LINK(
       "Your sign-in link for {{account}}",
-      Map.of(
-          "link",
-          "https://dashboard.example.com/billing/sign-in/link?token=example",
-          "minutes",
-          15));
+      new MailPayload.SignInLink(
+          "https://dashboard.example.com/billing/sign-in/link?token=example", 15));
 
   private final String subject;
-  private final Map<String, Object> sample;
+  private final MailPayload sample;
 
-  MailKind(String subject, Map<String, Object> sample) {
+  MailKind(String subject, MailPayload sample) {
     this.subject = subject;
     this.sample = sample;
   }
@@ -126,8 +99,13 @@ public enum MailKind {
     return subject;
   }
 
-  /** A realistic payload for previews and tests. */
+  /** A realistic payload for previews and tests, as stored. */
   public Map<String, Object> samplePayload() {
+    return sample.fields();
+  }
+
+  /** A realistic payload for previews and tests: the record of this kind. */
+  public MailPayload sample() {
     return sample;
   }
 

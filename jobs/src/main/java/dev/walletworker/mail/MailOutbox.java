@@ -9,7 +9,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,14 +16,13 @@ import org.slf4j.LoggerFactory;
 public final class MailOutbox {
 
   private static final Logger log = LoggerFactory.getLogger(MailOutbox.class);
-  private static final Set<String> STATUSES = Set.of("pending", "sent", "failed");
 
   /** One outbox row as ops see it (no payload, no recipient address). */
   public record Entry(
       long id,
       String kind,
       String accountId,
-      String status,
+      MailStatus status,
       int attempts,
       Instant createdAt,
       Instant nextAttemptAt,
@@ -33,6 +31,11 @@ public final class MailOutbox {
 
   private static final tools.jackson.databind.json.JsonMapper JSON =
       tools.jackson.databind.json.JsonMapper.builder().build();
+  // Amounts come back exact, as they were written.
+  private static final tools.jackson.databind.json.JsonMapper PAYLOAD_READER =
+      tools.jackson.databind.json.JsonMapper.builder()
+          .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .build();
 
   private final Database db;
   private final Clock clock;
@@ -43,12 +46,20 @@ public final class MailOutbox {
   }
 
   /**
+   * Queues the email of one event, in the caller's transaction; false when that event's email was
+   * queued already ({@code occurrence} names the event, as the dedupe key does).
+   */
+  public boolean enqueue(String accountId, String occurrence, MailPayload payload) {
+    return enqueue(payload.kind(), accountId, occurrence, payload.fields());
+  }
+
+  /**
    * Queues an email to the account's owner, in the caller's transaction (so it exists exactly when
    * the event that causes it does). The same kind, account and occurrence queue it once.
    *
    * @return whether it was queued now (false: that email already exists)
    */
-  public boolean enqueue(
+  private boolean enqueue(
       MailKind kind, String accountId, String occurrence, java.util.Map<String, Object> payload) {
     Timestamp now = Timestamp.from(clock.instant());
     int inserted =
@@ -73,11 +84,8 @@ public final class MailOutbox {
 
   /** Newest first; {@code status} and {@code accountId} may be null for all. */
   public List<Entry> list(String status, String accountId, int limit) {
-    if (status != null && !STATUSES.contains(status)) {
-      throw new WalletException(
-          ErrorType.INVALID_REQUEST,
-          "status must be pending, sent or failed, got '" + status + "'",
-          "status");
+    if (status != null) {
+      MailStatus.fromCode(status);
     }
     if (limit < 1 || limit > 1000) {
       throw new WalletException(
@@ -106,13 +114,13 @@ public final class MailOutbox {
                       () ->
                           new WalletException(
                               ErrorType.INVALID_REQUEST, "no mail message " + id, "id"));
-          if (!entry.status().equals("failed")) {
+          if (entry.status() != MailStatus.FAILED) {
             throw new WalletException(
                 ErrorType.INVALID_REQUEST,
                 "mail message "
                     + id
                     + " is "
-                    + entry.status()
+                    + entry.status().code()
                     + "; only failed messages can be retried",
                 "id");
           }
@@ -132,12 +140,72 @@ public final class MailOutbox {
         });
   }
 
+  // The dispatcher's statements.
+
+  /**
+   * Claims up to {@code limit} due pending messages for one delivery attempt each: counts the
+   * attempt and leases them until {@code leaseUntil} (so a crashed sender's messages come back),
+   * skipping rows another dispatcher holds. With the recipient's display name.
+   */
+  List<OutboxMessage> claimDue(Instant now, Instant leaseUntil, int limit) {
+    return db.jdbc()
+        .sql(
+            "WITH claimed AS ("
+                + " UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ?"
+                + " WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= ?"
+                + "   ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)"
+                + " RETURNING *)"
+                + " SELECT c.*, c.payload::text AS payload_json, a.display_name"
+                + " FROM claimed c JOIN accounts a ON a.id = c.account_id ORDER BY c.id")
+        .params(Timestamp.from(leaseUntil), Timestamp.from(now), limit)
+        .query(MailOutbox::mapClaimed)
+        .list();
+  }
+
+  void markSent(long id, Instant at) {
+    db.jdbc()
+        .sql("UPDATE mail_outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?")
+        .params(Timestamp.from(at), id)
+        .update();
+  }
+
+  /** Leaves a pending message for another attempt at {@code next}. */
+  void postpone(long id, Instant next, String error) {
+    db.jdbc()
+        .sql(
+            "UPDATE mail_outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'")
+        .params(Timestamp.from(next), error, id)
+        .update();
+  }
+
+  void markFailed(long id, String error) {
+    db.jdbc()
+        .sql(
+            "UPDATE mail_outbox SET status = 'failed', last_error = ? WHERE id = ? AND status = 'pending'")
+        .params(error, id)
+        .update();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static OutboxMessage mapClaimed(ResultSet rs, int row) throws SQLException {
+    return new OutboxMessage(
+        rs.getLong("id"),
+        rs.getString("dedupe_key"),
+        rs.getString("kind"),
+        rs.getString("account_id"),
+        rs.getString("recipient"),
+        rs.getString("display_name"),
+        PAYLOAD_READER.readValue(rs.getString("payload_json"), java.util.Map.class),
+        rs.getInt("attempts"),
+        rs.getTimestamp("created_at").toInstant());
+  }
+
   private static Entry map(ResultSet rs, int row) throws SQLException {
     return new Entry(
         rs.getLong("id"),
         rs.getString("kind"),
         rs.getString("account_id"),
-        rs.getString("status"),
+        MailStatus.fromCode(rs.getString("status")),
         rs.getInt("attempts"),
         instant(rs.getTimestamp("created_at")),
         instant(rs.getTimestamp("next_attempt_at")),

@@ -3,8 +3,8 @@ package dev.walletworker.signin;
 import dev.walletworker.Ids;
 import dev.walletworker.KeyHashes;
 import dev.walletworker.db.Database;
-import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
+import dev.walletworker.mail.MailPayload;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,10 +108,7 @@ public final class SignInLinks {
             String token = newToken();
             String id = insert(requestId, emailHash, accountId, KeyHashes.sha256(token), now);
             mail.enqueue(
-                MailKind.SIGN_IN_LINK,
-                accountId,
-                id,
-                Map.of("link", linkBase + token, "minutes", lifetime.toMinutes()));
+                accountId, id, new MailPayload.SignInLink(linkBase + token, lifetime.toMinutes()));
             log.info("sign-in link sent account={} link={}", accountId, id);
           }
           return Requested.ACCEPTED;

@@ -1,11 +1,11 @@
 package dev.walletworker.topup;
 
+import dev.walletworker.account.Wallets;
 import dev.walletworker.db.Database;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.mail.MailOutbox;
 import dev.walletworker.stripe.StripePayments;
 import java.time.Clock;
-import java.util.Map;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -18,8 +18,6 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
-import org.springframework.batch.infrastructure.item.database.Order;
-import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.context.annotation.Bean;
@@ -169,15 +167,6 @@ public class AutoTopUpJobConfiguration {
   @StepScope
   JdbcPagingItemReader<String> autoTopUpCandidatesItemReader(Database db, TopUpSettings settings)
       throws Exception {
-    return new JdbcPagingItemReaderBuilder<String>()
-        .name("autoTopUpCandidates")
-        .dataSource(db.dataSource())
-        .selectClause("w.account_id")
-        .fromClause("wallets w")
-        .whereClause(TopUpAttempts.CANDIDATE)
-        .sortKeys(Map.of("account_id", Order.ASCENDING))
-        .rowMapper((rs, row) -> rs.getString(1))
-        .pageSize(settings.batchSize())
-        .build();
+    return Wallets.autoTopUpCandidates(db, settings.batchSize());
   }
 }

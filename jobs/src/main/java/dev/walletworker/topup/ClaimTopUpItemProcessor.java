@@ -1,7 +1,7 @@
 package dev.walletworker.topup;
 
-import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
+import dev.walletworker.mail.MailPayload;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -37,9 +37,14 @@ final class ClaimTopUpItemProcessor implements ItemProcessor<String, String> {
         .capWindow(accountId, settings.dailyCap())
         .ifPresent(
             window -> {
-              Map<String, Object> payload = new java.util.HashMap<>(attempts.wallet(accountId));
-              payload.put("cap", settings.dailyCap());
-              if (mail.enqueue(MailKind.DAILY_CAP_REACHED, accountId, window, payload)) {
+              Map<String, Object> wallet = attempts.wallet(accountId);
+              MailPayload.DailyCapReached payload =
+                  new MailPayload.DailyCapReached(
+                      settings.dailyCap(),
+                      (java.math.BigDecimal) wallet.get("amount"),
+                      (String) wallet.get("currency"),
+                      (java.math.BigDecimal) wallet.get("balance"));
+              if (mail.enqueue(accountId, window, payload)) {
                 log.warn(
                     "auto top-up daily cap reached account={} cap={}",
                     accountId,

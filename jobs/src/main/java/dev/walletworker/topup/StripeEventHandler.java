@@ -4,17 +4,14 @@ import dev.walletworker.Amounts;
 import dev.walletworker.db.Database;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.Posting;
-import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
+import dev.walletworker.mail.MailPayload;
 import dev.walletworker.stripe.ChargeOutcome;
 import dev.walletworker.stripe.StripeAmount;
 import dev.walletworker.stripe.WebhookEvent;
 import dev.walletworker.topup.CheckoutTopUps.CheckoutTopUp;
 import java.math.BigDecimal;
-import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +38,7 @@ public final class StripeEventHandler {
   }
 
   private final Database db;
+  private final StripeEvents events;
   private final TopUpAttempts attempts;
   private final TopUpOutcomes outcomes;
   private final CheckoutTopUps checkouts;
@@ -59,6 +57,7 @@ public final class StripeEventHandler {
       MailOutbox mail,
       Clock clock) {
     this.db = db;
+    this.events = new StripeEvents(db);
     this.attempts = attempts;
     this.outcomes = outcomes;
     this.checkouts = checkouts;
@@ -71,13 +70,7 @@ public final class StripeEventHandler {
   public Result handle(WebhookEvent event) {
     return db.inTransaction(
         () -> {
-          int fresh =
-              db.jdbc()
-                  .sql(
-                      "INSERT INTO stripe_events (id, type, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING")
-                  .params(event.id(), event.type(), Timestamp.from(clock.instant()))
-                  .update();
-          if (fresh == 0) {
+          if (!events.recordFirst(event.id(), event.type(), clock.instant())) {
             log.info("stripe event already handled event={} type={}", event.id(), event.type());
             return Result.DUPLICATE;
           }
@@ -210,15 +203,17 @@ public final class StripeEventHandler {
     checkouts.complete(
         topUp, event.objectId(), CheckoutTopUps.Status.CREDITED, posting.transaction().id());
     if (!posting.replayed()) {
-      Map<String, Object> payload = new HashMap<>();
-      payload.put("amount", topUp.amount());
-      payload.put("bonus", posting.bonus() == null ? BigDecimal.ZERO : posting.bonus().amount());
-      payload.put("bonus_percent", topUp.bonusPercent());
-      payload.put("balance", posting.balanceAfter());
-      payload.put("currency", topUp.currency());
-      payload.put("payment_intent", event.objectId());
-      payload.put("automatic", false);
-      mail.enqueue(MailKind.TOPUP_RECEIPT, topUp.accountId(), event.objectId(), payload);
+      mail.enqueue(
+          topUp.accountId(),
+          event.objectId(),
+          new MailPayload.TopUpReceipt(
+              topUp.amount(),
+              posting.bonus() == null ? BigDecimal.ZERO : posting.bonus().amount(),
+              topUp.bonusPercent(),
+              posting.balanceAfter(),
+              topUp.currency(),
+              event.objectId(),
+              false));
     }
     log.info(
         "checkout top-up credited account={} topup={} session={} amount={} {} bonus={}",

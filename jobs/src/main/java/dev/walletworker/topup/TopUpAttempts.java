@@ -1,6 +1,8 @@
 package dev.walletworker.topup;
 
 import dev.walletworker.Ids;
+import dev.walletworker.account.DailyTopUpCap;
+import dev.walletworker.account.Wallets;
 import dev.walletworker.db.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,16 +16,13 @@ import java.util.Optional;
 /** The attempt rows: claiming a crossing, leasing an attempt for a call, moving its state. */
 public final class TopUpAttempts {
 
-  /** The candidate condition; {@code wallets_auto_topup_candidates} indexes exactly these rows. */
-  static final String CANDIDATE =
-      "w.auto_topup_enabled AND w.balance < w.auto_topup_threshold"
-          + " AND w.stripe_customer_id IS NOT NULL AND w.stripe_payment_method_id IS NOT NULL";
-
   private final Database db;
+  private final Wallets wallets;
   private final Clock clock;
 
   public TopUpAttempts(Database db, Clock clock) {
     this.db = db;
+    this.wallets = new Wallets(db);
     this.clock = clock;
   }
 
@@ -44,10 +43,11 @@ public final class TopUpAttempts {
                     + " w.stripe_payment_method_id, ?, ?, ?, ?"
                     + " FROM wallets w JOIN accounts a ON a.id = w.account_id"
                     + " WHERE w.account_id = ? AND a.status = 'active' AND "
-                    + CANDIDATE
+                    + Wallets.AUTO_TOPUP_CANDIDATE
                     + " AND (w.auto_topup_retry_after IS NULL OR w.auto_topup_retry_after <= ?)"
-                    + " AND (SELECT count(*) FROM topup_attempts t WHERE t.account_id = w.account_id"
-                    + "      AND t.status = 'succeeded' AND t.created_at > ?) < ?"
+                    + " AND "
+                    + DailyTopUpCap.COUNT
+                    + " < ?"
                     + " ON CONFLICT (account_id) WHERE status IN ('pending', 'requires_action', 'needs_review')"
                     + " DO NOTHING")
             .params(
@@ -58,7 +58,7 @@ public final class TopUpAttempts {
                 now,
                 accountId,
                 now,
-                Timestamp.from(clock.instant().minus(Duration.ofHours(24))),
+                Timestamp.from(DailyTopUpCap.since(clock.instant())),
                 dailyCap)
             .update();
     return inserted == 1 ? Optional.of(id) : Optional.empty();
@@ -74,7 +74,7 @@ public final class TopUpAttempts {
             .sql(
                 "SELECT id FROM topup_attempts WHERE account_id = ? AND status = 'succeeded'"
                     + " AND created_at > ? ORDER BY created_at")
-            .params(accountId, Timestamp.from(clock.instant().minus(Duration.ofHours(24))))
+            .params(accountId, Timestamp.from(DailyTopUpCap.since(clock.instant())))
             .query(String.class)
             .list();
     return recent.size() >= dailyCap ? Optional.of(recent.get(0)) : Optional.empty();
@@ -82,12 +82,7 @@ public final class TopUpAttempts {
 
   /** The wallet's balance, currency and auto top-up amount, for an email. */
   java.util.Map<String, Object> wallet(String accountId) {
-    return db.jdbc()
-        .sql(
-            "SELECT balance, currency, auto_topup_amount AS amount FROM wallets WHERE account_id = ?")
-        .param(accountId)
-        .query()
-        .singleRow();
+    return wallets.topUpFacts(accountId);
   }
 
   /** Attempts whose next step is due, oldest first. */
@@ -132,19 +127,7 @@ public final class TopUpAttempts {
    * longer below the threshold.
    */
   String reasonNotToCharge(TopUpAttempt attempt) {
-    return db.jdbc()
-        .sql(
-            "SELECT CASE"
-                + " WHEN a.status <> 'active' THEN 'account_blocked'"
-                + " WHEN NOT w.auto_topup_enabled THEN 'auto_topup_disabled'"
-                + " WHEN w.stripe_payment_method_id IS DISTINCT FROM ? THEN 'payment_method_changed'"
-                + " WHEN NOT (w.balance < w.auto_topup_threshold) THEN 'no_longer_needed'"
-                + " ELSE 'charge' END FROM wallets w JOIN accounts a ON a.id = w.account_id WHERE w.account_id = ?")
-        .params(attempt.paymentMethodId(), attempt.accountId())
-        .query(String.class)
-        .optional()
-        .filter(reason -> !reason.equals("charge"))
-        .orElse(null);
+    return wallets.reasonNotToCharge(attempt.accountId(), attempt.paymentMethodId());
   }
 
   public Optional<TopUpAttempt> find(String id) {

@@ -2,21 +2,19 @@ package dev.walletworker.topup;
 
 import dev.walletworker.Amounts;
 import dev.walletworker.Durations;
+import dev.walletworker.account.Wallets;
 import dev.walletworker.db.Database;
 import dev.walletworker.ledger.BonusTiers;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.Posting;
 import dev.walletworker.ledger.TransactionType;
-import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
+import dev.walletworker.mail.MailPayload;
 import dev.walletworker.stripe.ChargeOutcome;
 import dev.walletworker.stripe.StripeAmount;
 import java.math.BigDecimal;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +29,7 @@ public final class TopUpOutcomes {
   private static final Logger log = LoggerFactory.getLogger(TopUpOutcomes.class);
 
   private final Database db;
+  private final Wallets wallets;
   private final TopUpAttempts attempts;
   private final PaymentReviews reviews;
   private final Ledger ledger;
@@ -47,6 +46,7 @@ public final class TopUpOutcomes {
       TopUpSettings settings,
       Clock clock) {
     this.db = db;
+    this.wallets = new Wallets(db);
     this.attempts = attempts;
     this.reviews = reviews;
     this.ledger = ledger;
@@ -134,27 +134,24 @@ public final class TopUpOutcomes {
     Posting posting =
         ledger.credit(
             attempt.accountId(), charged, TransactionType.TOPUP, "Auto top-up", paymentIntentId);
-    db.jdbc()
-        .sql(
-            "UPDATE wallets SET auto_topup_failures = 0, auto_topup_retry_after = NULL WHERE account_id = ?")
-        .param(attempt.accountId())
-        .update();
-    Map<String, Object> payload = new HashMap<>();
-    payload.put("amount", charged);
-    payload.put("bonus", posting.bonus() == null ? BigDecimal.ZERO : posting.bonus().amount());
-    payload.put("bonus_percent", BonusTiers.quote(charged).bonusPercent());
-    payload.put("balance", posting.balanceAfter());
-    payload.put("currency", attempt.currency());
-    payload.put("payment_intent", paymentIntentId);
-    payload.put("automatic", true);
-    mail.enqueue(MailKind.TOPUP_RECEIPT, attempt.accountId(), paymentIntentId, payload);
+    wallets.clearDeclines(attempt.accountId());
+    MailPayload.TopUpReceipt receipt =
+        new MailPayload.TopUpReceipt(
+            charged,
+            posting.bonus() == null ? BigDecimal.ZERO : posting.bonus().amount(),
+            BonusTiers.quote(charged).bonusPercent(),
+            posting.balanceAfter(),
+            attempt.currency(),
+            paymentIntentId,
+            true);
+    mail.enqueue(attempt.accountId(), paymentIntentId, receipt);
     log.info(
         "auto top-up succeeded account={} attempt={} payment_intent={} amount={} bonus={} balance={}",
         attempt.accountId(),
         attempt.id(),
         paymentIntentId,
         Amounts.format(charged),
-        Amounts.format((BigDecimal) payload.get("bonus")),
+        Amounts.format(receipt.bonus()),
         Amounts.format(posting.balanceAfter()));
     return true;
   }
@@ -202,33 +199,26 @@ public final class TopUpOutcomes {
         null)) {
       return false;
     }
-    Instant retryAfter = clock.instant().plus(settings.cooldown());
-    Map<String, Object> wallet =
-        db.jdbc()
-            .sql(
-                "UPDATE wallets SET auto_topup_failures = auto_topup_failures + 1, auto_topup_retry_after = ?"
-                    + " WHERE account_id = ? RETURNING auto_topup_failures, balance, auto_topup_amount")
-            .params(Timestamp.from(retryAfter), attempt.accountId())
-            .query()
-            .singleRow();
-    int failures = ((Number) wallet.get("auto_topup_failures")).intValue();
+    Instant coolDownEnd = clock.instant().plus(settings.cooldown());
+    Wallets.Declined wallet = wallets.recordDecline(attempt.accountId(), coolDownEnd);
+    int failures = wallet.failures();
     String reason = DeclineReasons.words(declined.declineCode(), declined.code());
-    Map<String, Object> payload = new HashMap<>();
-    payload.put("amount", attempt.amount());
-    payload.put("currency", attempt.currency());
-    payload.put("balance", wallet.get("balance"));
-    payload.put("decline_code", code);
-    payload.put("reason", reason);
-    payload.put("failures", failures);
-    payload.put("max_failures", settings.maxFailures());
-    payload.put("retry_after", Durations.words(settings.cooldown()));
+    String retryAfter = Durations.words(settings.cooldown());
     if (failures >= settings.maxFailures()) {
-      db.jdbc()
-          .sql(
-              "UPDATE wallets SET auto_topup_enabled = false, auto_topup_disabled_reason = ? WHERE account_id = ?")
-          .params(failures + " declined charges in a row (last: " + code + ")", attempt.accountId())
-          .update();
-      mail.enqueue(MailKind.TOPUP_DISABLED, attempt.accountId(), attempt.id(), payload);
+      wallets.switchOffAutoTopUp(
+          attempt.accountId(), failures + " declined charges in a row (last: " + code + ")");
+      mail.enqueue(
+          attempt.accountId(),
+          attempt.id(),
+          new MailPayload.TopUpDisabled(
+              attempt.amount(),
+              attempt.currency(),
+              wallet.balance(),
+              code,
+              reason,
+              failures,
+              settings.maxFailures(),
+              retryAfter));
       log.warn(
           "auto top-up switched off account={} attempt={} after {} declines (last {})",
           attempt.accountId(),
@@ -236,7 +226,18 @@ public final class TopUpOutcomes {
           failures,
           code);
     } else {
-      mail.enqueue(MailKind.TOPUP_FAILED, attempt.accountId(), attempt.id(), payload);
+      mail.enqueue(
+          attempt.accountId(),
+          attempt.id(),
+          new MailPayload.TopUpFailed(
+              attempt.amount(),
+              attempt.currency(),
+              wallet.balance(),
+              code,
+              reason,
+              failures,
+              settings.maxFailures(),
+              retryAfter));
       log.warn(
           "auto top-up declined account={} attempt={} code={} failures={}/{} retry_after={}",
           attempt.accountId(),
@@ -244,7 +245,7 @@ public final class TopUpOutcomes {
           code,
           failures,
           settings.maxFailures(),
-          retryAfter);
+          coolDownEnd);
     }
     return true;
   }
@@ -277,12 +278,14 @@ public final class TopUpOutcomes {
         clock.instant().plus(settings.retryMax()))) {
       return false;
     }
-    Map<String, Object> payload = new HashMap<>();
-    payload.put("amount", attempt.amount());
-    payload.put("currency", attempt.currency());
-    payload.put("balance", ledger.balance(attempt.accountId()));
-    payload.put("action_url", settings.actionUrl(paymentIntentId));
-    mail.enqueue(MailKind.ACTION_REQUIRED, attempt.accountId(), attempt.id(), payload);
+    mail.enqueue(
+        attempt.accountId(),
+        attempt.id(),
+        new MailPayload.ActionRequired(
+            attempt.amount(),
+            attempt.currency(),
+            ledger.balance(attempt.accountId()),
+            settings.actionUrl(paymentIntentId)));
     log.warn(
         "auto top-up needs the owner's authentication account={} attempt={} payment_intent={}",
         attempt.accountId(),

@@ -7,7 +7,7 @@ import org.springframework.batch.infrastructure.item.database.JdbcPagingItemRead
 public final class LowBalanceCandidates {
 
   /** The condition of the job's reader, as the job writes it. */
-  public static final String CONDITION = LowBalanceAlertsJobConfiguration.CANDIDATES;
+  public static final String CONDITION = dev.walletworker.account.Wallets.LOW_BALANCE_CANDIDATE;
 
   private LowBalanceCandidates() {}
 

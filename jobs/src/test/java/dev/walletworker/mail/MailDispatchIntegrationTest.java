@@ -10,14 +10,15 @@ import dev.walletworker.alerts.LowBalanceAlertsJobConfiguration;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.testing.BatchJobs;
+import dev.walletworker.testing.FreePorts;
 import dev.walletworker.testing.MutableClock;
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestMailSettings;
 import jakarta.mail.Message;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -46,26 +47,10 @@ class MailDispatchIntegrationTest {
 
   @BeforeEach
   void givenAnSmtpServer() throws IOException {
-    port = freePort();
+    port = FreePorts.next();
     smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     smtp.start();
-    settings =
-        new MailSettings(
-            "127.0.0.1",
-            port,
-            "",
-            "",
-            false,
-            "Wallet <billing@wallet.example>",
-            "support@wallet.example",
-            "https://dashboard.example.com",
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(5),
-            50,
-            12,
-            Duration.ofSeconds(30),
-            Duration.ofMinutes(15));
+    settings = TestMailSettings.local(port);
     jobs = jobs();
   }
 
@@ -303,12 +288,6 @@ class MailDispatchIntegrationTest {
 
   private static String normalize(String text) {
     return text.replace("\r\n", "\n").strip();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   interface Call<T> {

@@ -8,7 +8,7 @@ import org.springframework.batch.infrastructure.item.database.JdbcPagingItemRead
 public final class AutoTopUpCandidates {
 
   /** The condition of the claim step, as the job writes it (the wallet is aliased {@code w}). */
-  public static final String CONDITION = TopUpAttempts.CANDIDATE;
+  public static final String CONDITION = dev.walletworker.account.Wallets.AUTO_TOPUP_CANDIDATE;
 
   private AutoTopUpCandidates() {}
 

@@ -11,6 +11,7 @@ import dev.walletworker.mail.MailOutbox;
 import dev.walletworker.stripe.StripePayments;
 import dev.walletworker.stripe.emulator.Charge;
 import dev.walletworker.stripe.emulator.StripeEmulator;
+import dev.walletworker.testing.Await;
 import dev.walletworker.testing.BatchJobs;
 import dev.walletworker.testing.MutableClock;
 import dev.walletworker.testing.TestDatabase;
@@ -409,14 +410,6 @@ class AutoTopUpJobIntegrationTest {
   }
 
   private static void await(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    Await.until(condition, Duration.ofSeconds(10), "the emulator to finish the charge");
   }
 }

@@ -16,10 +16,20 @@ public final class Migrations {
 
   private Migrations() {}
 
-  /** Brings the schema up to date; returns the versions it applied (empty when already current). */
+  /**
+   * Brings the schema up to date; returns what it applied as "version description", a repeatable
+   * migration (the current definition of SQL functions and triggers) as "repeatable description"
+   * (empty when already current).
+   */
   public static List<String> migrate(DataSource dataSource) {
     MigrateResult result = flyway(dataSource).migrate();
-    return result.migrations.stream().map(m -> m.version + " " + m.description).toList();
+    return result.migrations.stream()
+        .map(
+            m ->
+                (m.version == null || m.version.isEmpty() ? "repeatable" : m.version)
+                    + " "
+                    + m.description)
+        .toList();
   }
 
   /** The schema version the database is at, or {@code null} for an empty database. */

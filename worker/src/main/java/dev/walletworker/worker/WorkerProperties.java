@@ -76,9 +76,12 @@ public record WorkerProperties(
 
   /**
    * @param cron when the job runs, as a Quartz cron expression (seconds first), in UTC
-   * @param chunkSize items per transaction
+   * @param chunkSize items per transaction of the jobs that scan wallets (low-balance-alerts,
+   *     budget-enforcement); auto-topup's is {@code wallet.topup.batch-size}, mail-dispatch's
+   *     {@code wallet.mail.batch-size}, and month-rollover lifts each block in its own transaction
    */
-  public record JobSettings(String cron, @DefaultValue("100") int chunkSize) {}
+  public record JobSettings(
+      String cron, @DefaultValue("" + dev.walletworker.db.ChunkSize.DEFAULT) int chunkSize) {}
 
   /**
    * @param enabled join the cluster and run jobs; false serves only HTTP (an API-only node)
@@ -141,7 +144,8 @@ public record WorkerProperties(
       @DefaultValue("50") int batchSize,
       @DefaultValue("12") int maxAttempts,
       @DefaultValue("30s") Duration initialBackoff,
-      @DefaultValue("15m") Duration maxBackoff) {}
+      @DefaultValue("15m") Duration maxBackoff)
+      implements dev.walletworker.mail.MailSettings {}
 
   /**
    * @param apiKey the secret key ({@code sk_…}); blank: nothing is charged and the auto-topup job

@@ -7,6 +7,8 @@ import dev.walletworker.account.ApiKeys;
 import dev.walletworker.db.SystemSettings;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TransactionType;
+import dev.walletworker.metering.ModelPrices;
+import dev.walletworker.metering.ServiceKeys;
 import dev.walletworker.stripe.emulator.StripeEmulator;
 import dev.walletworker.testing.TestDatabase;
 import dev.walletworker.worker.cli.Cli;
@@ -18,6 +20,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +59,7 @@ class BadInputIntegrationTest {
               Stream.of(dev.walletworker.ErrorType.values()).map(t -> t.code()),
               Stream.of(
                   "authentication_error",
+                  "permission_error",
                   "not_found",
                   "method_not_allowed",
                   "unsupported_media_type",
@@ -74,6 +79,8 @@ class BadInputIntegrationTest {
   private String key;
   private dev.walletworker.worker.billing.SignedIn browser;
   private String session;
+  private String serviceKey;
+  private String revokedServiceKey;
 
   @BeforeAll
   static void start() {
@@ -123,13 +130,43 @@ class BadInputIntegrationTest {
     // could change.
     cli(Map.of(), "jobs", "list");
     new SystemSettings(db.database()).timeZone(ZoneId.of("UTC"), clock);
+    givenAPriceAndServiceKeys(clock);
+  }
+
+  /**
+   * A model priced from a day ago, a service key already used once (its first use writes "last
+   * used", which no case may be blamed for) and a revoked one.
+   */
+  private void givenAPriceAndServiceKeys(Clock clock) {
+    new ModelPrices(db.database(), clock)
+        .set(
+            "assisters-chat-v1",
+            new BigDecimal("0.50"),
+            new BigDecimal("1.50"),
+            null,
+            clock.instant().minus(Duration.ofDays(1)));
+    ServiceKeys serviceKeys = new ServiceKeys(db.database(), clock);
+    serviceKey = serviceKeys.create("gateway-bad-input").key();
+    revokedServiceKey = serviceKeys.create("gateway-revoked").key();
+    serviceKeys.revoke("gateway-revoked");
+    try {
+      HttpResponse<String> warm =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(base + "/v1/accounts/" + account + "/balance"))
+                  .header("Authorization", "Bearer " + serviceKey)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(warm.statusCode()).as(warm.body()).isEqualTo(200);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void refusedWithAClearErrorAndNothingChanges(Case c) throws Exception {
     c.input().prepare(this);
-    boolean acknowledged = c.code() == 200;
+    boolean acknowledged = c.code() == 200 && c.input() instanceof WebhookCase;
     String before = snapshot(acknowledged);
     long reviews = openReviews();
     int charges = stripe.charges().size();
@@ -138,7 +175,10 @@ class BadInputIntegrationTest {
 
     assertThat(answer.code()).as(answer.raw()).isEqualTo(c.code());
     assertThat(answer.message()).as(answer.raw()).isNotBlank().contains(c.says());
-    assertThat(answer.message()).doesNotContain("Exception").doesNotContain(key);
+    assertThat(answer.message())
+        .doesNotContain("Exception")
+        .doesNotContain(key)
+        .doesNotContain(serviceKey);
     // A signed Stripe event that cannot be credited is acknowledged (or Stripe retries it for
     // days): it records the event and a payment review for a person, and changes nothing else.
     assertThat(snapshot(acknowledged)).as("database after " + c).isEqualTo(before);
@@ -432,6 +472,230 @@ class BadInputIntegrationTest {
   // --- the table
 
   static Stream<Case> cases() {
+    return Stream.concat(otherCases(), meteringCases());
+  }
+
+  /**
+   * The metering API with a service key. A mistake in the request as a whole is a 4xx error and
+   * nothing is posted; a mistake in one event is that event's result ({@code invalid} with the
+   * field, or the refusal's status) inside a 200, and nothing is posted either.
+   */
+  static Stream<Case> meteringCases() {
+    String usage = "/v1/usage";
+    String json = "application/json";
+    String oneEvent =
+        "{\"events\": [{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": 0.25}]}";
+    StringBuilder tooMany = new StringBuilder("{\"events\": [");
+    for (int i = 0; i < 1001; i++) {
+      tooMany.append(i == 0 ? "" : ",");
+      tooMany
+          .append("{\"id\": \"r")
+          .append(i)
+          .append("\", \"account_id\": \"ID\", \"amount\": 0.01}");
+    }
+    tooMany.append("]}");
+    String hugeBody =
+        "{\"events\": [{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": 0.25,"
+            + " \"description\": \""
+            + "x".repeat(1_100_000)
+            + "\"}]}";
+    String priced =
+        "\"account_id\": \"ID\", \"model\": \"assisters-chat-v1\", \"input_tokens\": 1200,"
+            + " \"output_tokens\": 350";
+    return Stream.of(
+        // The request as a whole: a 4xx in the API's error shape, nothing posted.
+        usage(400, "not valid JSON", json, "{\"events\": [", null),
+        usage(400, "object", json, "[{\"id\": \"req_1\"}]", null),
+        usage(400, "events", json, "{}", "events"),
+        usage(400, "events", json, "{\"events\": {\"id\": \"req_1\"}}", "events"),
+        usage(400, "empty", json, "{\"events\": []}", "events"),
+        usage(400, "at most 1000", json, tooMany.toString(), "events"),
+        usage(400, "", json, "{\"events\": [], \"dry_run\": true}", "dry_run"),
+        usage(
+            400,
+            "more than once",
+            json,
+            "{\"events\": [], \"events\": [{\"id\": \"req_1\", \"account_id\": \"ID\","
+                + " \"amount\": 0.25}]}",
+            "events"),
+        usage(
+            400,
+            "",
+            json,
+            "{\"events\": [{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": NaN}]}",
+            null),
+        usage(413, "", json, hugeBody, null),
+        usage(415, "", "text/plain", oneEvent, null),
+        meteringKey("an owner key (ask_…)", "POST", usage, 403, "service key"),
+        meteringKey("a revoked service key", "POST", usage, 401, "Invalid API key"),
+        meteringKey("an unknown service key", "POST", usage, 401, "Invalid API key"),
+        meteringKey("no Authorization header", "POST", usage, 401, "Missing API key"),
+        meteringKey("an owner key (ask_…)", "GET", "/v1/accounts/ID/balance", 403, "service key"),
+        meteringKey("a service key (wsk_…)", "GET", "/v1/wallet/balance", 403, "API key"),
+        meteringKey("a service key (wsk_…)", "GET", "/v1/wallet/transactions", 403, "API key"),
+        meteringKey("a service key", "GET", "/v1/accounts/acct_doesnotexist00/balance", 404, ""),
+        meteringKey("a service key", "GET", usage, 405, ""),
+        // One event: its own result inside a 200, naming the field; nothing posted.
+        event("invalid", "JSON object", "5", null),
+        event("invalid", "id is required", "{\"account_id\": \"ID\", \"amount\": 0.25}", "id"),
+        event("invalid", "string", "{\"id\": 17, \"account_id\": \"ID\", \"amount\": 0.25}", "id"),
+        event(
+            "invalid",
+            "",
+            "{\"id\": \"" + "r".repeat(256) + "\", \"account_id\": \"ID\", \"amount\": 0.25}",
+            "id"),
+        event("invalid", "", "{\"id\": \"\", \"account_id\": \"ID\", \"amount\": 0.25}", "id"),
+        event(
+            "invalid",
+            "account_id is required",
+            "{\"id\": \"req_1\", \"amount\": 0.25}",
+            "account_id"),
+        event(
+            "invalid",
+            "",
+            "{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": 0.25, \"user\": \"u1\"}",
+            "user"),
+        event(
+            "invalid",
+            "whole number",
+            "{\"id\": \"req_1\", " + priced.replace("1200", "\"1200\"") + "}",
+            "input_tokens"),
+        event(
+            "invalid",
+            "negative",
+            "{\"id\": \"req_1\", " + priced.replace("1200", "-1200") + "}",
+            "input_tokens"),
+        event(
+            "invalid",
+            "whole number",
+            "{\"id\": \"req_1\", " + priced.replace("350", "350.5") + "}",
+            "output_tokens"),
+        event(
+            "invalid",
+            "below 1000000000000",
+            "{\"id\": \"req_1\", " + priced.replace("1200", "1000000000000") + "}",
+            "input_tokens"),
+        event(
+            "invalid",
+            "exponent",
+            "{\"id\": \"req_1\", " + priced.replace("1200", "1.2e3") + "}",
+            "input_tokens"),
+        event(
+            "invalid",
+            "",
+            "{\"id\": \"req_1\", " + priced + ", \"cached_input_tokens\": true}",
+            "cached_input_tokens"),
+        event(
+            "invalid",
+            "output_tokens is required",
+            "{\"id\": \"req_1\", " + priced.replace(", \"output_tokens\": 350", "") + "}",
+            "output_tokens"),
+        event(
+            "invalid",
+            "costs 0.00",
+            "{\"id\": \"req_1\", " + priced.replace("1200", "0").replace("350", "0") + "}",
+            "input_tokens"),
+        event(
+            "invalid",
+            "unknown model",
+            "{\"id\": \"req_1\", " + priced.replace("assisters-chat-v1", "gpt-imaginary") + "}",
+            "model"),
+        event(
+            "invalid",
+            "",
+            "{\"id\": \"req_1\", " + priced.replace("\"assisters-chat-v1\"", "42") + "}",
+            "model"),
+        event(
+            "invalid",
+            "no price in force",
+            "{\"id\": \"req_1\", " + priced + ", \"timestamp\": \"DAYS_AGO_2\"}",
+            "timestamp"),
+        event(
+            "invalid",
+            "35 days",
+            "{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": 0.25,"
+                + " \"timestamp\": \"DAYS_AGO_36\"}",
+            "timestamp"),
+        event(
+            "invalid",
+            "5 minutes ahead",
+            "{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": 0.25,"
+                + " \"timestamp\": \"MINUTES_AHEAD_10\"}",
+            "timestamp"),
+        event(
+            "invalid",
+            "ISO-8601",
+            "{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": 0.25,"
+                + " \"timestamp\": \"yesterday\"}",
+            "timestamp"),
+        event(
+            "invalid",
+            "offset",
+            "{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": 0.25,"
+                + " \"timestamp\": \"2026-11-29T10:15:30\"}",
+            "timestamp"),
+        event(
+            "invalid",
+            "",
+            "{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": 0.25,"
+                + " \"timestamp\": 1764000000}",
+            "timestamp"),
+        event(
+            "invalid",
+            "",
+            "{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": 0.0000001}",
+            "amount"),
+        event(
+            "invalid",
+            "exponent",
+            "{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": 1e309}",
+            "amount"),
+        event(
+            "invalid",
+            "",
+            "{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": -0.25}",
+            "amount"),
+        event(
+            "invalid", "", "{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": 0}", "amount"),
+        event(
+            "invalid",
+            "number",
+            "{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": \"0.25\"}",
+            "amount"),
+        event(
+            "invalid",
+            "not both",
+            "{\"id\": \"req_1\", " + priced + ", \"amount\": 0.25}",
+            "amount"),
+        event(
+            "invalid",
+            "description goes with amount",
+            "{\"id\": \"req_1\", " + priced + ", \"description\": \"chat\"}",
+            "description"),
+        event(
+            "invalid",
+            "",
+            "{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": 0.25,"
+                + " \"description\": \"x\\r\\nBcc: a@b.c\"}",
+            "description"),
+        event(
+            "account_not_found",
+            "",
+            "{\"id\": \"req_1\", \"account_id\": \"acct_doesnotexist00\", \"amount\": 0.25}",
+            "account_id"),
+        event(
+            "account_not_found",
+            "",
+            "{\"id\": \"req_1\", \"account_id\": \"x'; DROP TABLE wallets; --\", \"amount\": 0.25}",
+            "account_id"),
+        event(
+            "insufficient_funds",
+            "",
+            "{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": 1000}",
+            null));
+  }
+
+  static Stream<Case> otherCases() {
     String json = "application/json";
     String bigBody = "{\"amount\": 25.00, \"pad\": \"" + "x".repeat(20_000) + "\"}";
     String longText = "x".repeat(10_000);
@@ -963,6 +1227,120 @@ class BadInputIntegrationTest {
 
   private static Case config(String yaml, String says) {
     return new Case(new ConfigCase(yaml), 1, says);
+  }
+
+  private static Case usage(
+      int status, String says, String contentType, String body, String param) {
+    return new Case(new UsageCase(null, contentType, body, null, param), status, says);
+  }
+
+  /** One event alone in a batch: answered 200, its result {@code status}. */
+  private static Case event(String status, String says, String event, String param) {
+    return new Case(
+        new UsageCase(null, "application/json", "{\"events\": [" + event + "]}", status, param),
+        200,
+        says);
+  }
+
+  private static Case meteringKey(String which, String method, String path, int code, String says) {
+    String body =
+        method.equals("GET")
+            ? null
+            : "{\"events\": [{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": 0.25}]}";
+    return new Case(
+        new UsageCase(which, "application/json", body, null, null, method, path), code, says);
+  }
+
+  /**
+   * A request to the metering API, with a service key unless {@code key} names another. {@code
+   * eventStatus}: the request is answered 200 and its one event has this status; otherwise the
+   * answer is an error. In the body and path, {@code ID} is the account and {@code DAYS_AGO_n} /
+   * {@code MINUTES_AHEAD_n} are timestamps relative to now.
+   */
+  record UsageCase(
+      String key,
+      String contentType,
+      String body,
+      String eventStatus,
+      String param,
+      String method,
+      String path)
+      implements Input {
+
+    UsageCase(String key, String contentType, String body, String eventStatus, String param) {
+      this(key, contentType, body, eventStatus, param, "POST", "/v1/usage");
+    }
+
+    @Override
+    public String way() {
+      return "metering API";
+    }
+
+    @Override
+    public Answer send(BadInputIntegrationTest test) throws Exception {
+      Instant now = Instant.now();
+      String sent =
+          body == null
+              ? null
+              : body.replace("\"ID\"", "\"" + test.account + "\"")
+                  .replace("DAYS_AGO_2", now.minus(Duration.ofDays(2)).toString())
+                  .replace("DAYS_AGO_36", now.minus(Duration.ofDays(36)).toString())
+                  .replace("MINUTES_AHEAD_10", now.plus(Duration.ofMinutes(10)).toString());
+      String authorization =
+          key == null
+              ? "Bearer " + test.serviceKey
+              : switch (key) {
+                case "an owner key (ask_…)" -> "Bearer " + test.key;
+                case "a revoked service key" -> "Bearer " + test.revokedServiceKey;
+                case "an unknown service key" -> "Bearer wsk_" + "x".repeat(40);
+                case "no Authorization header" -> null;
+                default -> "Bearer " + test.serviceKey;
+              };
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(base + path.replace("/ID/", "/" + test.account + "/")))
+              .method(
+                  method,
+                  sent == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(sent));
+      if (authorization != null) {
+        request.header("Authorization", authorization);
+      }
+      if (contentType != null && sent != null) {
+        request.header("Content-Type", contentType);
+      }
+      if (eventStatus == null) {
+        return exchange(request, param);
+      }
+      HttpResponse<String> response =
+          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      JsonNode results = JSON.readTree(response.body()).get("results");
+      assertThat(results).as(response.body()).hasSize(1);
+      JsonNode result = results.get(0);
+      assertThat(result.get("status").asString()).as(response.body()).isEqualTo(eventStatus);
+      assertThat(result.get("transaction_id").isNull()).as(response.body()).isTrue();
+      JsonNode error = result.get("error");
+      assertThat(error.get("type").asString()).as(response.body()).isIn(API_ERROR_TYPES);
+      assertThat(error.get("message").asString()).as(response.body()).isNotBlank();
+      if (param != null) {
+        assertThat(error.get("param").asString()).as(response.body()).startsWith(param);
+      }
+      return new Answer(200, eventStatus + ": " + error.get("message").asString(), response.body());
+    }
+
+    @Override
+    public String toString() {
+      String shown = body == null ? "" : " " + shorten(body, 120, 100, "bytes");
+      return method
+          + " "
+          + path
+          + (key == null ? "" : " with " + key)
+          + (contentType == null || contentType.equals("application/json")
+              ? ""
+              : " as " + contentType)
+          + shown;
+    }
   }
 
   record ApiCase(String method, String path, String contentType, String body, String param)

@@ -1,11 +1,11 @@
 package dev.walletworker.worker.billing;
 
+import dev.walletworker.account.AccountBlocks;
 import dev.walletworker.account.AccountStatus;
 import dev.walletworker.account.AccountView;
 import dev.walletworker.account.Accounts;
 import dev.walletworker.account.SpendingLimitSettings;
 import dev.walletworker.account.Wallet;
-import dev.walletworker.budget.SpendingBlocks;
 import dev.walletworker.ledger.Ledger;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -57,7 +57,7 @@ class OverviewController {
     boolean blocked = view.account().status() == AccountStatus.BLOCKED;
     model.addAttribute("blocked", blocked);
     if (blocked) {
-      boolean byLimit = SpendingBlocks.REASON.equals(view.account().blockedReason());
+      boolean byLimit = AccountBlocks.SPENDING_LIMIT.equals(view.account().blockedReason());
       model.addAttribute(
           "blockedWhy",
           byLimit

@@ -4,6 +4,7 @@ import dev.walletworker.worker.scheduling.JobControl;
 import dev.walletworker.worker.scheduling.JobHistory;
 import dev.walletworker.worker.scheduling.JobOutcome;
 import dev.walletworker.worker.scheduling.JobRunner;
+import dev.walletworker.worker.scheduling.RunTrigger;
 import dev.walletworker.worker.scheduling.StoredSchedules;
 import dev.walletworker.worker.scheduling.WalletJobs;
 import java.time.Duration;
@@ -125,10 +126,10 @@ final class JobsCommand {
         control.jobs().get(name);
         unchecked(() -> control.registerSchedulesIfMissing());
         if (wait && control.liveDaemons().isEmpty()) {
-          JobOutcome outcome = context.spring(JobRunner.class).run(name, "manual", null);
+          JobOutcome outcome = context.spring(JobRunner.class).run(name, RunTrigger.MANUAL, null);
           return finished(outcome, "ran in this process (no daemon is running)");
         }
-        String requestId = unchecked(() -> control.queue(name, "manual"));
+        String requestId = unchecked(() -> control.queue(name, RunTrigger.MANUAL));
         if (!wait) {
           List<String> daemons = control.liveDaemons();
           Map<String, Object> json = new LinkedHashMap<>();

@@ -84,9 +84,19 @@ final class ApiJson {
 
   /** The request's one JSON object, strictly read (see the class comment). */
   static JsonNode object(String body) {
+    return object(body, null, null);
+  }
+
+  /**
+   * As {@link #object(String)}, except that a number written with an exponent at or under the field
+   * {@code itemized} (such as {@code events}) is not refused here: its path ({@code
+   * events.3.amount}) is added to {@code exponents}, for the caller to refuse that item alone, so
+   * that one bad item of a batch does not refuse the others.
+   */
+  static JsonNode object(String body, String itemized, Set<String> exponents) {
     JsonNode root;
     try {
-      strict(body);
+      strict(body, itemized, exponents);
       root = MAPPER.readTree(body);
     } catch (JacksonException e) {
       throw ApiError.malformed("Request body is not valid JSON: " + e.getOriginalMessage(), null);
@@ -102,7 +112,7 @@ final class ApiJson {
    * exponent ({@code 1e1}, {@code 2.5E+0}), is refused naming the field. Jackson alone would keep
    * the last of two values, and read {@code 1e1} as 10.
    */
-  private static void strict(String body) {
+  private static void strict(String body, String itemized, Set<String> exponents) {
     Deque<Set<String>> objects = new ArrayDeque<>();
     try (JsonParser parser = SCANNER.createParser(body)) {
       for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
@@ -120,6 +130,11 @@ final class ApiJson {
             String text = parser.getString();
             if (text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
               String field = path(parser.streamReadContext());
+              if (itemized != null
+                  && (field.equals(itemized) || field.startsWith(itemized + "."))) {
+                exponents.add(field);
+                continue;
+              }
               throw ApiError.malformedAmount(
                   field
                       + " must be a plain decimal number such as 25.50, without an exponent; got "

@@ -14,12 +14,16 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
-/** The daemon's HTTP endpoints on {@code API_PORT}: the wallet API and Stripe's webhooks. */
+/**
+ * The daemon's HTTP endpoints on {@code API_PORT}: the wallet API, the metering API, Stripe's
+ * webhooks and the OpenAPI document.
+ */
 @Configuration(proxyBeanMethods = false)
 @Import({
   StripeWebhookController.class,
   WalletApiController.class,
   UsageController.class,
+  OpenApiController.class,
   ApiErrors.class
 })
 public class HttpConfiguration {

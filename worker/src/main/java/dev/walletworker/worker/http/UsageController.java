@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,10 @@ class UsageController {
 
   @PostMapping("/v1/usage")
   ResponseEntity<String> post(HttpServletRequest request) throws IOException {
-    JsonNode root = ApiJson.object(ApiJson.body(request, metering.maxBodyBytes()));
+    // A number with an exponent inside an event refuses that event only (see UsageEvents).
+    Set<String> exponents = new HashSet<>();
+    JsonNode root =
+        ApiJson.object(ApiJson.body(request, metering.maxBodyBytes()), "events", exponents);
     ApiJson.onlyFields(root, Set.of("events"), "");
     JsonNode events = root.get("events");
     if (events == null || !events.isArray()) {
@@ -74,7 +78,13 @@ class UsageController {
     List<UsageEvent> valid = new ArrayList<>();
     List<Integer> positions = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
-      Object read = UsageEvents.read(events.get(i), clock);
+      String prefix = "events." + i + ".";
+      Set<String> withExponent =
+          exponents.stream()
+              .filter(path -> path.startsWith(prefix))
+              .map(path -> path.substring(prefix.length()))
+              .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+      Object read = UsageEvents.read(events.get(i), withExponent, clock);
       if (read instanceof UsageEvent event) {
         valid.add(event);
         positions.add(i);

@@ -36,8 +36,13 @@ final class UsageEvents {
 
   private UsageEvents() {}
 
-  /** The event, or the invalid result naming the field. */
-  static Object read(JsonNode node, Clock clock) {
+  /**
+   * The event, or the invalid result naming the field.
+   *
+   * @param withExponent the event's fields whose number was written with an exponent ({@code 1e3}):
+   *     refused, as everywhere in the API, but here as this event's result
+   */
+  static Object read(JsonNode node, Set<String> withExponent, Clock clock) {
     if (node == null || !node.isObject()) {
       return invalid(null, "each event must be a JSON object", null);
     }
@@ -48,6 +53,17 @@ final class UsageEvents {
         String name = names.next();
         if (!FIELDS.contains(name)) {
           throw new Refusal("unknown field " + name, name);
+        }
+      }
+      for (String field : withExponent) {
+        if (FIELDS.contains(field)) {
+          throw new Refusal(
+              field
+                  + " must be a plain number such as "
+                  + (field.endsWith("_tokens") ? "1200" : "0.25")
+                  + ", without an exponent; got "
+                  + Texts.abbreviate(node.get(field).toString()),
+              field);
         }
       }
       String eventId = text(node, "id", 255, true);

@@ -18,23 +18,7 @@ public class MailConfiguration {
 
   /** The mail settings of {@code properties}; also for the CLI, which has no beans. */
   public static MailSettings settings(WorkerProperties properties) {
-    WorkerProperties.Mail mail = properties.mail();
-    return new MailSettings(
-        mail.host(),
-        mail.port(),
-        mail.username(),
-        mail.password(),
-        mail.startTls(),
-        mail.from(),
-        mail.replyTo(),
-        mail.dashboardUrl(),
-        mail.connectTimeout(),
-        mail.readTimeout(),
-        mail.writeTimeout(),
-        mail.batchSize(),
-        mail.maxAttempts(),
-        mail.initialBackoff(),
-        mail.maxBackoff());
+    return properties.mail();
   }
 
   @Bean

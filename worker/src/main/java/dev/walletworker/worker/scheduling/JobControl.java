@@ -144,11 +144,11 @@ public final class JobControl {
    *
    * @return the request id that the run's history will carry
    */
-  public String queue(String name, String trigger) throws SchedulerException {
+  public String queue(String name, RunTrigger trigger) throws SchedulerException {
     jobs.get(name);
     String requestId = UUID.randomUUID().toString();
     JobDataMap data = new JobDataMap();
-    data.put(LaunchBatchJob.TRIGGER, trigger);
+    data.put(LaunchBatchJob.TRIGGER, trigger.code());
     data.put(LaunchBatchJob.REQUEST_ID, requestId);
     inStoreTransaction(
         () -> {
@@ -156,7 +156,7 @@ public final class JobControl {
           return null;
         });
     jdbc.sql("SELECT pg_notify(?, ?)").params(CHANNEL, POKE).query().singleRow();
-    log.info("job queued job={} trigger={} request={}", name, trigger, requestId);
+    log.info("job queued job={} trigger={} request={}", name, trigger.code(), requestId);
     return requestId;
   }
 
@@ -188,7 +188,7 @@ public final class JobControl {
             }
           }
           JobDataMap data = new JobDataMap();
-          data.put(LaunchBatchJob.TRIGGER, "wakeup");
+          data.put(LaunchBatchJob.TRIGGER, RunTrigger.WAKEUP.code());
           scheduler.scheduleJob(
               TriggerBuilder.newTrigger()
                   .withIdentity("wakeup." + UUID.randomUUID(), GROUP)

@@ -59,10 +59,11 @@ public final class JobRunner {
   /**
    * Runs {@code jobName} now in this thread.
    *
-   * @param trigger why it runs: {@code cron}, {@code manual}, {@code wakeup}, {@code recovery}
+   * @param why why it runs
    * @param requestId lets {@code jobs trigger --wait} find this run; may be null
    */
-  public JobOutcome run(String jobName, String trigger, String requestId) {
+  public JobOutcome run(String jobName, RunTrigger why, String requestId) {
+    String trigger = why.code();
     WalletJobs.WalletJob job = jobs.get(jobName);
     try (Connection lock = dataSource.getConnection()) {
       lock.setAutoCommit(true);
@@ -109,7 +110,7 @@ public final class JobRunner {
           stale.getId(),
           stale.getStatus());
       JobExecution recovered = jobOperator.recover(stale);
-      record(jobOperator.restart(recovered), "recovery");
+      record(jobOperator.restart(recovered), RunTrigger.RECOVERY.code());
     }
     JobInstance last = jobRepository.getLastJobInstance(job.name());
     if (last != null) {
@@ -119,7 +120,7 @@ public final class JobRunner {
             "job run stopped at shutdown job={} execution={}; finishing it",
             job.name(),
             lastRun.getId());
-        record(jobOperator.restart(lastRun), "recovery");
+        record(jobOperator.restart(lastRun), RunTrigger.RECOVERY.code());
       }
     }
   }

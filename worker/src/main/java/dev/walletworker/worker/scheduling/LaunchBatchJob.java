@@ -32,24 +32,23 @@ public class LaunchBatchJob implements Job {
 
   @Override
   public void execute(JobExecutionContext context) {
-    String trigger =
+    RunTrigger trigger =
         context.isRecovering()
-            ? "recovery"
-            : context.getMergedJobDataMap().getString(TRIGGER) == null
-                ? "cron"
-                : context.getMergedJobDataMap().getString(TRIGGER);
+            ? RunTrigger.RECOVERY
+            : RunTrigger.fromCode(context.getMergedJobDataMap().getString(TRIGGER));
     String job = context.getJobDetail().getKey().getName();
     // The outcome is logged and kept in Batch's history; a failed run is not re-fired in a loop.
     try {
       JobOutcome outcome =
           runner.run(job, trigger, context.getMergedJobDataMap().getString(REQUEST_ID));
-      if ("SKIPPED".equals(outcome.status()) && "wakeup".equals(trigger)) {
+      if ("SKIPPED".equals(outcome.status()) && trigger == RunTrigger.WAKEUP) {
         control.queueWakeUp(job, java.time.Instant.now().plus(WAKE_UP_AGAIN));
       }
     } catch (org.quartz.SchedulerException e) {
       log.error("job wake-up could not be queued again job={} error={}", job, e.getMessage());
     } catch (RuntimeException e) {
-      log.error("job could not run job={} trigger={} error={}", job, trigger, e.getMessage());
+      log.error(
+          "job could not run job={} trigger={} error={}", job, trigger.code(), e.getMessage());
     }
   }
 }

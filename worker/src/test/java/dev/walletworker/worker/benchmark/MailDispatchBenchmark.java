@@ -15,6 +15,7 @@ import dev.walletworker.mail.MailRenderer;
 import dev.walletworker.mail.MailSettings;
 import dev.walletworker.testing.BatchJobs;
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestMailSettings;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -191,22 +192,10 @@ class MailDispatchBenchmark {
 
   private static BatchJobs jobs(int port, int batchSize, Clock clock) {
     MailSettings settings =
-        new MailSettings(
-            "127.0.0.1",
-            port,
-            "",
-            "",
-            false,
-            "Wallet <billing@wallet.example>",
-            "",
-            "https://dashboard.example.com",
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(30),
-            Duration.ofSeconds(30),
-            batchSize,
-            12,
-            Duration.ofSeconds(30),
-            Duration.ofMinutes(15));
+        TestMailSettings.local(port)
+            .withReplyTo("")
+            .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30))
+            .withBatchSize(batchSize);
     MailComposer composer =
         new MailComposer(
             new MailRenderer(settings.dashboardUrl()), settings.from(), settings.replyTo());

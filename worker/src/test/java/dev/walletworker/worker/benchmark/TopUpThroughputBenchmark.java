@@ -2,9 +2,9 @@ package dev.walletworker.worker.benchmark;
 
 import dev.walletworker.stripe.emulator.ReceivedRequest;
 import dev.walletworker.stripe.emulator.StripeEmulator;
+import dev.walletworker.testing.Reconciliation;
 import dev.walletworker.testing.TestDatabase;
 import dev.walletworker.worker.process.DaemonHandle;
-import dev.walletworker.worker.process.Reconciliation;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;

@@ -3,6 +3,7 @@ package dev.walletworker.worker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestWallets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -16,15 +17,11 @@ class JobsCliIntegrationTest {
 
   @Test
   void triggerWaitWithNoDaemonRunsTheJobInThisProcess() {
-    db.jdbc()
-        .sql(
-            "INSERT INTO accounts (id, email, created_at) VALUES ('acct_aaaaaaaaaaaaaaaa', 'a@example.com', now())")
-        .update();
-    db.jdbc()
-        .sql(
-            "INSERT INTO wallets (account_id, balance, low_balance_alert_enabled, low_balance_alert_threshold, updated_at)"
-                + " VALUES ('acct_aaaaaaaaaaaaaaaa', 1, true, 5, now())")
-        .update();
+    TestWallets.wallet("acct_aaaaaaaaaaaaaaaa")
+        .email("a@example.com")
+        .balance(1)
+        .lowBalanceAlert(5)
+        .insert(db.jdbc());
 
     JsonNode run = cli.json("jobs", "trigger", "low-balance-alerts", "--wait", "--json");
 

@@ -8,6 +8,7 @@ import dev.walletworker.ledger.Ledger;
 import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailRenderer;
 import dev.walletworker.stripe.emulator.StripeEmulator;
+import dev.walletworker.testing.Await;
 import dev.walletworker.testing.TestDatabase;
 import dev.walletworker.worker.ApiNode;
 import java.math.BigDecimal;
@@ -348,13 +349,7 @@ class StripeWebhookIntegrationTest {
         Map.class);
   }
 
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 10 s");
-      }
-      Thread.sleep(20);
-    }
+  private static void await(BooleanSupplier condition) {
+    Await.until(condition, Duration.ofSeconds(10), "condition");
   }
 }

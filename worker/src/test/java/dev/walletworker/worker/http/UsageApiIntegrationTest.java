@@ -113,6 +113,32 @@ class UsageApiIntegrationTest {
   }
 
   @Test
+  void aNumberWithAnExponentRefusesItsEventOnly() throws Exception {
+    String body =
+        """
+        {"events": [
+          {"id": "req_e", "account_id": "%s", "amount": 1e309},
+          {"id": "req_t", "account_id": "%s", "model": "assisters-chat-v1",
+           "input_tokens": 1.2e3, "output_tokens": 350},
+          {"id": "req_ok", "account_id": "%s", "amount": 0.25}
+        ]}
+        """
+            .formatted(account, account, account);
+
+    HttpResponse<String> response = post("/v1/usage", serviceKey, body);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode results = JSON.readTree(response.body()).get("results");
+    assertThat(results.get(0).get("status").asString()).isEqualTo("invalid");
+    assertThat(results.get(0).get("error").get("param").asString()).isEqualTo("amount");
+    assertThat(results.get(0).get("error").get("message").asString()).contains("exponent");
+    assertThat(results.get(1).get("status").asString()).isEqualTo("invalid");
+    assertThat(results.get(1).get("error").get("param").asString()).isEqualTo("input_tokens");
+    assertThat(results.get(2).get("status").asString()).isEqualTo("posted");
+    assertThat(ledger.balance(account)).isEqualByComparingTo("9.75");
+  }
+
+  @Test
   void theGatewaysPreCheckReadsBalanceAndStatus() throws Exception {
     HttpResponse<String> response = get("/v1/accounts/" + account + "/balance", serviceKey);
 

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walletworker.account.ApiKeys;
 import dev.walletworker.stripe.emulator.StripeEmulator;
+import dev.walletworker.testing.Reconciliation;
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestWallets;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -221,18 +223,11 @@ class AutoTopUpProcessIntegrationTest {
   private int wallets;
 
   private String wallet(String pm, String amount) {
-    String id = String.format("acct_%016d", ++wallets);
-    db.jdbc()
-        .sql("INSERT INTO accounts (id, email, created_at) VALUES (?, ?, now())")
-        .params(id, id + "@example.com")
-        .update();
-    db.jdbc()
-        .sql(
-            "INSERT INTO wallets (account_id, balance, auto_topup_enabled, auto_topup_threshold, auto_topup_amount,"
-                + " stripe_customer_id, stripe_payment_method_id, updated_at) VALUES (?, 10, true, 5, ?::numeric, ?, ?, now())")
-        .params(id, amount, stripe.createCustomer(id + "@example.com"), pm)
-        .update();
-    return id;
+    String id = TestWallets.accountId(++wallets);
+    return TestWallets.wallet(id)
+        .balance(10)
+        .autoTopUp(5, amount, stripe.createCustomer(id + "@example.com"), pm)
+        .insert(db.jdbc());
   }
 
   private BigDecimal balance(String account) {

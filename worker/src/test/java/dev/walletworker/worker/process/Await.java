@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
- * Waiting on a condition instead of sleeping: a process test polls until it holds, and a timeout
- * fails with what the daemons logged, since that is where the reason is.
+ * The shared {@link dev.walletworker.testing.Await} for process tests: a timeout fails with what
+ * the daemons logged, since that is where the reason is.
  */
 final class Await {
 
@@ -23,18 +23,17 @@ final class Await {
   static void await(
       String what, BooleanSupplier condition, Duration timeout, DaemonProcess... daemons)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        StringBuilder message = new StringBuilder(what).append(" not met within ").append(timeout);
-        for (DaemonProcess daemon : daemons) {
-          message.append("\n--- ").append(daemon.name).append(" log (tail):\n");
-          message.append(tail(daemon.log(), LOG_LINES));
-        }
-        throw new AssertionError(message);
-      }
-      Thread.sleep(50);
-    }
+    dev.walletworker.testing.Await.until(
+        condition,
+        timeout,
+        () -> {
+          StringBuilder message = new StringBuilder(what);
+          for (DaemonProcess daemon : daemons) {
+            message.append("\n--- ").append(daemon.name).append(" log (tail):\n");
+            message.append(tail(daemon.log(), LOG_LINES));
+          }
+          return message.toString();
+        });
   }
 
   /** The last {@code lines} lines of {@code text}: a daemon's whole log buries the error. */

@@ -3,8 +3,8 @@ package dev.walletworker.worker.process;
 import static java.nio.file.StandardCopyOption.COPY_ATTRIBUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.walletworker.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ class BinWorkerProcessIntegrationTest {
 
   @Test
   void cliOnTheEmbeddedDatabaseKeepsItsDataAcrossProcesses() throws Exception {
-    String port = String.valueOf(freePort());
+    String port = String.valueOf(FreePorts.next());
 
     Run created = worker(port, "accounts", "create", "--email", "first@example.com", "--json");
     assertThat(created.code).as(created.err).isZero();
@@ -47,7 +47,7 @@ class BinWorkerProcessIntegrationTest {
 
   @Test
   void badUsageIsOneLineOnStderrAndExitTwo() throws Exception {
-    Run run = worker(String.valueOf(freePort()), "wallet", "usage");
+    Run run = worker(String.valueOf(FreePorts.next()), "wallet", "usage");
 
     assertThat(run.code).isEqualTo(2);
     assertThat(run.out).isEmpty();
@@ -63,7 +63,7 @@ class BinWorkerProcessIntegrationTest {
 
     Run run =
         worker(
-            String.valueOf(freePort()),
+            String.valueOf(FreePorts.next()),
             Map.of("SPRING_CONFIG_ADDITIONAL_LOCATION", config.toString()),
             "jobs",
             "list");
@@ -84,7 +84,7 @@ class BinWorkerProcessIntegrationTest {
     Files.copy(ROOT.resolve("bin/worker"), root.resolve("bin/worker"), COPY_ATTRIBUTES);
     Path jar = root.resolve("worker/target/wallet-worker.jar");
     Files.copy(ROOT.resolve("worker/target/wallet-worker.jar"), jar, COPY_ATTRIBUTES);
-    String port = String.valueOf(freePort());
+    String port = String.valueOf(FreePorts.next());
 
     // An archive that could not be made: the jar runs as it is.
     Files.createFile(root.resolve("worker/target/cli.failed"));
@@ -150,12 +150,6 @@ class BinWorkerProcessIntegrationTest {
         process.exitValue(),
         Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private record Run(int code, String out, String err) {}

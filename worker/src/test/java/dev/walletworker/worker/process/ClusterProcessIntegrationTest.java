@@ -8,7 +8,9 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.stripe.emulator.Charge;
 import dev.walletworker.stripe.emulator.StripeEmulator;
+import dev.walletworker.testing.Reconciliation;
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestWallets;
 import dev.walletworker.worker.cli.Cli;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -356,20 +358,12 @@ class ClusterProcessIntegrationTest {
    * one charge, two emails, whichever runs first).
    */
   private String wallet(int i, StripeEmulator stripe) {
-    String id = String.format("acct_%016d", i + 1);
-    db.jdbc()
-        .sql("INSERT INTO accounts (id, email, created_at) VALUES (?, ?, now())")
-        .params(id, id + "@example.com")
-        .update();
-    db.jdbc()
-        .sql(
-            "INSERT INTO wallets (account_id, balance, auto_topup_enabled, auto_topup_threshold,"
-                + " auto_topup_amount, stripe_customer_id, stripe_payment_method_id,"
-                + " low_balance_alert_enabled, low_balance_alert_threshold, updated_at)"
-                + " VALUES (?, 60, true, 20, 25, ?, 'pm_card_visa', true, 50, now())")
-        .params(id, stripe.createCustomer(id + "@example.com"))
-        .update();
-    return id;
+    String id = TestWallets.accountId(i + 1);
+    return TestWallets.wallet(id)
+        .balance(60)
+        .autoTopUp(20, 25, stripe.createCustomer(id + "@example.com"), "pm_card_visa")
+        .lowBalanceAlert(50)
+        .insert(db.jdbc());
   }
 
   /** {@code n} wallets already below their alert threshold (inserted: no wake-up fires). */

@@ -9,7 +9,9 @@ import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.Posting;
 import dev.walletworker.stripe.emulator.Charge;
 import dev.walletworker.stripe.emulator.StripeEmulator;
+import dev.walletworker.testing.Reconciliation;
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestWallets;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -323,19 +325,12 @@ class CrashHarnessProcessIntegrationTest {
   // --- queries
 
   private void wallet(StripeEmulator stripe, String amount) {
-    String id = String.format("acct_%016d", ++wallets);
-    db.jdbc()
-        .sql("INSERT INTO accounts (id, email, created_at) VALUES (?, ?, now())")
-        .params(id, id + "@example.com")
-        .update();
-    db.jdbc()
-        .sql(
-            "INSERT INTO wallets (account_id, balance, auto_topup_enabled, auto_topup_threshold,"
-                + " auto_topup_amount, stripe_customer_id, stripe_payment_method_id,"
-                + " low_balance_alert_enabled, low_balance_alert_threshold, updated_at)"
-                + " VALUES (?, 40, true, ?, ?::numeric, ?, 'pm_card_visa', true, ?, now())")
-        .params(id, THRESHOLD, amount, stripe.createCustomer(id + "@example.com"), THRESHOLD)
-        .update();
+    String id = TestWallets.accountId(++wallets);
+    TestWallets.wallet(id)
+        .balance(40)
+        .autoTopUp(THRESHOLD, amount, stripe.createCustomer(id + "@example.com"), "pm_card_visa")
+        .lowBalanceAlert(THRESHOLD)
+        .insert(db.jdbc());
   }
 
   private long walletsAtOrAboveThreshold() {

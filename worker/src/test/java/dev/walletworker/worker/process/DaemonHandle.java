@@ -17,6 +17,11 @@ public final class DaemonHandle implements AutoCloseable {
     return new DaemonHandle(DaemonProcess.start(name, db, env));
   }
 
+  /** The port its API (and the metering API) answers on. */
+  public int apiPort() {
+    return daemon.apiPort;
+  }
+
   public String log() {
     return daemon.log();
   }

@@ -2,7 +2,6 @@ package dev.walletworker.worker.process;
 
 import dev.walletworker.testing.TestDatabase;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -171,8 +170,6 @@ final class DaemonProcess implements AutoCloseable {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return dev.walletworker.testing.FreePorts.next();
   }
 }

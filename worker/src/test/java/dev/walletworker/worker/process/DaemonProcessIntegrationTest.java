@@ -3,6 +3,7 @@ package dev.walletworker.worker.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestWallets;
 import dev.walletworker.worker.cli.Cli;
 import java.time.Duration;
 import java.util.List;
@@ -237,18 +238,10 @@ class DaemonProcessIntegrationTest {
 
   /** An account whose wallet has the given balance and an armed alert at {@code threshold}. */
   private String wallet(String balance, String threshold) {
-    String id = String.format("acct_%016d", ++walletSeq);
-    db.jdbc()
-        .sql("INSERT INTO accounts (id, email, created_at) VALUES (?, ?, now())")
-        .params(id, id + "@example.com")
-        .update();
-    db.jdbc()
-        .sql(
-            "INSERT INTO wallets (account_id, balance, low_balance_alert_enabled, low_balance_alert_threshold, updated_at)"
-                + " VALUES (?, ?::numeric, true, ?::numeric, now())")
-        .params(id, balance, threshold)
-        .update();
-    return id;
+    return TestWallets.wallet(TestWallets.accountId(++walletSeq))
+        .balance(balance)
+        .lowBalanceAlert(threshold)
+        .insert(db.jdbc());
   }
 
   /** {@code n} wallets already below their alert threshold (inserted: no wake-up fires). */
@@ -303,13 +296,6 @@ class DaemonProcessIntegrationTest {
 
   private static void await(BooleanSupplier condition, Duration timeout, DaemonProcess daemon)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "condition not met within " + timeout + "; daemon log:\n" + daemon.log());
-      }
-      Thread.sleep(100);
-    }
+    Await.await(condition, timeout, daemon);
   }
 }

@@ -3,6 +3,8 @@ package dev.walletworker.worker.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walletworker.stripe.emulator.StripeEmulator;
+import dev.walletworker.testing.Reconciliation;
+import dev.walletworker.testing.TestWallets;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,13 +35,11 @@ class DatabaseRestartProcessIntegrationTest {
                 "WAKEUP_RECONNECT_DELAY",
                 "200ms"))) {
       JdbcClient sql = JdbcClient.create(pg.getPostgresDatabase());
-      sql.sql(
-              "INSERT INTO accounts (id, email, created_at) VALUES ('acct_aaaaaaaaaaaaaaaa', 'a@example.com', now())")
-          .update();
-      sql.sql(
-              "INSERT INTO wallets (account_id, balance, low_balance_alert_enabled, low_balance_alert_threshold, updated_at)"
-                  + " VALUES ('acct_aaaaaaaaaaaaaaaa', 10, true, 5, now())")
-          .update();
+      TestWallets.wallet("acct_aaaaaaaaaaaaaaaa")
+          .email("a@example.com")
+          .balance(10)
+          .lowBalanceAlert(5)
+          .insert(sql);
 
       pg.close();
       await(
@@ -92,16 +92,11 @@ class DatabaseRestartProcessIntegrationTest {
                 "WAKEUP_RECONNECT_DELAY", "200ms"))) {
       JdbcClient sql = JdbcClient.create(pg.getPostgresDatabase());
       for (int i = 0; i < crossings; i++) {
-        String id = String.format("acct_%016d", i);
-        sql.sql("INSERT INTO accounts (id, email, created_at) VALUES (?, ?, now())")
-            .params(id, id + "@example.com")
-            .update();
-        sql.sql(
-                "INSERT INTO wallets (account_id, balance, auto_topup_enabled, auto_topup_threshold,"
-                    + " auto_topup_amount, stripe_customer_id, stripe_payment_method_id, updated_at)"
-                    + " VALUES (?, 10, true, 5, 25, ?, 'pm_card_visa', now())")
-            .params(id, stripe.createCustomer(id + "@example.com"))
-            .update();
+        String id = TestWallets.accountId(i);
+        TestWallets.wallet(id)
+            .balance(10)
+            .autoTopUp(5, 25, stripe.createCustomer(id + "@example.com"), "pm_card_visa")
+            .insert(sql);
       }
 
       sql.sql("UPDATE wallets SET balance = 4").update();

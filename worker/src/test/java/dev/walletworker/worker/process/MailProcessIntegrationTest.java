@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestWallets;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,18 +174,11 @@ class MailProcessIntegrationTest {
   }
 
   private static String wallet(int i) {
-    String id = String.format("acct_%016d", i);
-    db.jdbc()
-        .sql("INSERT INTO accounts (id, email, created_at) VALUES (?, ?, now())")
-        .params(id, "owner" + i + "@example.com")
-        .update();
-    db.jdbc()
-        .sql(
-            "INSERT INTO wallets (account_id, balance, low_balance_alert_enabled, low_balance_alert_threshold, updated_at)"
-                + " VALUES (?, 10, true, 5, now())")
-        .param(id)
-        .update();
-    return id;
+    return TestWallets.wallet(TestWallets.accountId(i))
+        .email("owner" + i + "@example.com")
+        .balance(10)
+        .lowBalanceAlert(5)
+        .insert(db.jdbc());
   }
 
   private static String header(MimeMessage message, String name) {
@@ -202,13 +196,6 @@ class MailProcessIntegrationTest {
 
   private static void await(BooleanSupplier condition, DaemonProcess daemon, Duration timeout)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "condition not met within " + timeout + "; daemon log:\n" + daemon.log());
-      }
-      Thread.sleep(100);
-    }
+    Await.await(condition, timeout, daemon);
   }
 }

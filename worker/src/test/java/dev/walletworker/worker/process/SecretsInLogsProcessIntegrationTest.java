@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.walletworker.account.ApiKeys;
 import dev.walletworker.stripe.emulator.StripeEmulator;
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestWallets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,17 +46,12 @@ class SecretsInLogsProcessIntegrationTest {
               new DaemonProcess.Target(db.jdbcUrl(), db.username(), db.password()),
               env,
               apiPort)) {
-        db.jdbc()
-            .sql(
-                "INSERT INTO accounts (id, email, created_at) VALUES ('acct_aaaaaaaaaaaaaaaa', 'a@example.com', now())")
-            .update();
-        db.jdbc()
-            .sql(
-                "INSERT INTO wallets (account_id, balance, auto_topup_enabled, auto_topup_threshold, auto_topup_amount,"
-                    + " stripe_customer_id, stripe_payment_method_id, low_balance_alert_enabled, low_balance_alert_threshold, updated_at)"
-                    + " VALUES ('acct_aaaaaaaaaaaaaaaa', 10, true, 5, 25, ?, 'pm_card_chargeDeclined', true, 8, now())")
-            .param(stripe.createCustomer("a@example.com"))
-            .update();
+        TestWallets.wallet("acct_aaaaaaaaaaaaaaaa")
+            .email("a@example.com")
+            .balance(10)
+            .autoTopUp(5, 25, stripe.createCustomer("a@example.com"), "pm_card_chargeDeclined")
+            .lowBalanceAlert(8)
+            .insert(db.jdbc());
         String apiKey =
             new ApiKeys(db.database(), Clock.systemUTC()).issue("acct_aaaaaaaaaaaaaaaa");
 

@@ -3,6 +3,7 @@ package dev.walletworker.worker.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestWallets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -23,15 +24,11 @@ class SpendingLimitProcessIntegrationTest {
             "SMTP_PORT",
             Integer.toString(DaemonProcess.freePort()));
     try (DaemonProcess daemon = DaemonProcess.start("budget", db, wakeUpsOnly)) {
-      db.jdbc()
-          .sql(
-              "INSERT INTO accounts (id, email, created_at) VALUES ('acct_aaaaaaaaaaaaaaaa', 'a@example.com', now())")
-          .update();
-      db.jdbc()
-          .sql(
-              "INSERT INTO wallets (account_id, balance, spending_limit_enabled, spending_limit_monthly, updated_at)"
-                  + " VALUES ('acct_aaaaaaaaaaaaaaaa', 100, true, 10, now())")
-          .update();
+      TestWallets.wallet("acct_aaaaaaaaaaaaaaaa")
+          .email("a@example.com")
+          .balance(100)
+          .spendingLimit(10)
+          .insert(db.jdbc());
 
       // The ledger keeps month-to-date spend as it debits; here the debit of a usage of 10.
       long start = System.nanoTime();
@@ -64,12 +61,6 @@ class SpendingLimitProcessIntegrationTest {
 
   private static void await(BooleanSupplier condition, DaemonProcess daemon)
       throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 30 s; daemon log:\n" + daemon.log());
-      }
-      Thread.sleep(20);
-    }
+    Await.await(condition, Duration.ofSeconds(30), daemon);
   }
 }

@@ -1,4 +1,4 @@
-package dev.walletworker.worker.process;
+package dev.walletworker.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +30,7 @@ public final class Reconciliation {
    * Every charge at Stripe is credited exactly once, to its account, for its amount; and every
    * top-up credit is a charge (by count, by sum, and by PaymentIntent id).
    */
-  static void assertReconciled(StripeEmulator stripe, JdbcClient jdbc) {
+  public static void assertReconciled(StripeEmulator stripe, JdbcClient jdbc) {
     List<Charge> charges = stripe.charges();
     long charged = charges.stream().mapToLong(Charge::amount).sum();
     List<Map<String, Object>> credits =
@@ -64,10 +64,7 @@ public final class Reconciliation {
     }
   }
 
-  /**
-   * {@link #assertReconciled} for code outside this package (benchmarks); returns the line they
-   * print.
-   */
+  /** {@link #assertReconciled}, returning the line benchmarks print. */
   public static String reconciled(StripeEmulator stripe, JdbcClient jdbc) {
     assertReconciled(stripe, jdbc);
     long cents = stripe.charges().stream().mapToLong(Charge::amount).sum();
@@ -81,7 +78,7 @@ public final class Reconciliation {
    * No attempt was charged twice: each charge names a distinct attempt, that attempt succeeded with
    * that PaymentIntent for that amount and account, and each succeeded attempt has its charge.
    */
-  static void assertOneChargePerAttempt(StripeEmulator stripe, JdbcClient jdbc) {
+  public static void assertOneChargePerAttempt(StripeEmulator stripe, JdbcClient jdbc) {
     List<Charge> charges = stripe.charges();
     Map<String, Long> chargesPerAttempt =
         charges.stream()
@@ -115,7 +112,7 @@ public final class Reconciliation {
   }
 
   /** No attempt is still waiting for an answer (pending) or for the owner (requires_action). */
-  static void assertNoAttemptUnresolved(JdbcClient jdbc) {
+  public static void assertNoAttemptUnresolved(JdbcClient jdbc) {
     assertThat(
             jdbc.sql(
                     "SELECT id || ' ' || status || ' requests=' || requests FROM topup_attempts"
@@ -127,10 +124,10 @@ public final class Reconciliation {
   }
 
   /** What the mail server received, against the outbox. */
-  record Mail(int outbox, int delivered, int distinct, int repeated) {}
+  public record Mail(int outbox, int delivered, int distinct, int repeated) {}
 
   /** Counts only, for figures printed before anything is asserted. */
-  static Mail mail(GreenMail smtp, JdbcClient jdbc) {
+  public static Mail mail(GreenMail smtp, JdbcClient jdbc) {
     int outbox = jdbc.sql("SELECT count(*) FROM mail_outbox").query(Integer.class).single();
     MimeMessage[] received = smtp.getReceivedMessages();
     long distinct = Arrays.stream(received).map(m -> header(m, "Message-ID")).distinct().count();
@@ -143,7 +140,7 @@ public final class Reconciliation {
    * can only come from a dispatcher killed between the server's acceptance and its "sent" mark,
    * which the caller bounds.
    */
-  static Mail assertEachEmailDeliveredOnce(GreenMail smtp, JdbcClient jdbc) {
+  public static Mail assertEachEmailDeliveredOnce(GreenMail smtp, JdbcClient jdbc) {
     assertThat(
             jdbc.sql("SELECT status || '=' || count(*) FROM mail_outbox GROUP BY status")
                 .query(String.class)
