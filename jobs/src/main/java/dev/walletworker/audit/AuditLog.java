@@ -30,7 +30,7 @@ public final class AuditLog {
   private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
   public static final int MAX_LIST = 1000;
-  static final int MAX_OPERATOR = 100;
+  public static final int MAX_OPERATOR = 100;
   static final int MAX_REASON = 500;
 
   private static final JsonMapper JSON =
