@@ -10,6 +10,7 @@ import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.metering.ModelPrices;
 import dev.walletworker.metering.ServiceKeys;
+import dev.walletworker.signin.SignInLinks;
 import dev.walletworker.stripe.emulator.Charge;
 import dev.walletworker.stripe.emulator.StripeEmulator;
 import dev.walletworker.worker.DaemonApplication;
@@ -67,6 +68,7 @@ final class Demo {
 
   private final int accountCount;
   private final int days;
+  private final boolean serve;
   private final PrintStream out;
   private final PrintStream err;
   private final Random random = new Random(42);
@@ -83,9 +85,10 @@ final class Demo {
   private static final JsonMapper JSON =
       JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
-  Demo(int accountCount, int days, PrintStream out, PrintStream err) {
+  Demo(int accountCount, int days, boolean serve, PrintStream out, PrintStream err) {
     this.accountCount = accountCount;
     this.days = days;
+    this.serve = serve;
     this.out = out;
     this.err = err;
   }
@@ -98,6 +101,7 @@ final class Demo {
     Files.createDirectories(mailDir);
     err.println(
         "demo: starting PostgreSQL (var/demo/pg), an SMTP server, the Stripe emulator and the daemon…");
+    String signIn;
     try (EmbeddedPostgres pg =
             EmbeddedPostgres.builder()
                 .setDataDirectory(dir.resolve("pg"))
@@ -134,6 +138,12 @@ final class Demo {
                   "--wallet.jobs.low-balance-alerts.cron=0/2 * * * * ?",
                   "--wallet.jobs.budget-enforcement.cron=0/2 * * * * ?",
                   "--wallet.jobs.mail-dispatch.cron=* * * * * ?",
+                  // The billing pages: links in the demo's mail and its sign-in link point here,
+                  // and payments are confirmed with the emulator's stand-in Stripe.js.
+                  "--wallet.mail.dashboard-url=http://127.0.0.1:" + apiPort,
+                  "--wallet.billing.stripe-js-url=" + stripe.stripeJsUrl(),
+                  "--wallet.billing.stripe-publishable-key=pk_test_demo",
+                  "--wallet.billing.sign-in-link-lifetime=2h",
                   // The summary is the demo's output; the daemon's own log would drown it.
                   "--logging.level.root=ERROR",
                   "--spring.main.banner-mode=off");
@@ -145,18 +155,74 @@ final class Demo {
         driveUsage("http://127.0.0.1:" + apiPort, serviceKey, ids);
         raiseSomeLimits(accounts, daemon.getBean(Database.class));
         settle(daemon.getBean(Database.class), smtp);
+        signIn = signInLink(daemon, ids.get(0));
       } finally {
-        // Stopped (and drained) before the summary, so the figures are a still picture.
-        daemon.close();
+        // Stopped (and drained) before the summary, so the figures are a still picture; when
+        // serving, the pages need it running.
+        if (!serve) {
+          daemon.close();
+        }
       }
       try {
         int written = writeMail(smtp, mailDir);
         summary(Database.of(pg.getPostgresDatabase()), stripe, written, mailDir, started);
+        billingPages(apiPort, signIn);
       } finally {
-        smtp.stop();
+        if (!serve) {
+          smtp.stop();
+        }
+      }
+      if (serve) {
+        serveUntilInterrupted(daemon, smtp);
       }
     }
     return 0;
+  }
+
+  /** A sign-in link of the first demo account, as the pages would email it (read back here). */
+  private static String signInLink(ConfigurableApplicationContext daemon, String account) {
+    String email = daemon.getBean(Accounts.class).get(account).account().email();
+    String base =
+        daemon.getEnvironment().getProperty("wallet.mail.dashboard-url")
+            + "/billing/sign-in/link?token=";
+    daemon.getBean(SignInLinks.class).request(email, List.of(account), base);
+    return daemon
+        .getBean(Database.class)
+        .jdbc()
+        .sql(
+            "SELECT payload->>'link' FROM mail_outbox WHERE kind = 'sign_in_link'"
+                + " AND account_id = ? ORDER BY id DESC LIMIT 1")
+        .param(account)
+        .query(String.class)
+        .single();
+  }
+
+  private void billingPages(int apiPort, String signIn) {
+    out.println();
+    out.println("Billing pages    http://127.0.0.1:" + apiPort + "/billing");
+    out.println("Sign in as owner0@demo.example (works once, for 2 hours):");
+    out.println("  " + signIn);
+    if (!serve) {
+      out.println("(run bin/worker demo --serve to keep the pages open until Ctrl-C)");
+    }
+  }
+
+  /**
+   * Keeps everything running until Ctrl-C (SIGINT) or SIGTERM, then stops the daemon and the SMTP
+   * server here, in order, and lets the caller close the emulator and PostgreSQL (the JVM's
+   * shutdown hooks would stop them all at once, PostgreSQL under a draining daemon).
+   */
+  @SuppressWarnings("sunapi") // sun.misc.Signal: as RunCommand, to stop in order and exit 0
+  private void serveUntilInterrupted(ConfigurableApplicationContext daemon, GreenMail smtp)
+      throws InterruptedException {
+    java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+    sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> stop.countDown());
+    sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());
+    err.println("demo: serving the billing pages; press Ctrl-C to stop.");
+    stop.await();
+    err.println("demo: stopping…");
+    daemon.close();
+    smtp.stop();
   }
 
   private List<String> createAccounts(Accounts accounts, Ledger ledger, StripeEmulator stripe)

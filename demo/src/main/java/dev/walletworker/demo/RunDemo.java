@@ -10,7 +10,8 @@ import java.io.PrintStream;
 public final class RunDemo implements DemoRunner {
 
   @Override
-  public int run(int accounts, int days, PrintStream out, PrintStream err) throws Exception {
-    return new Demo(accounts, days, out, err).run();
+  public int run(int accounts, int days, boolean serve, PrintStream out, PrintStream err)
+      throws Exception {
+    return new Demo(accounts, days, serve, out, err).run();
   }
 }

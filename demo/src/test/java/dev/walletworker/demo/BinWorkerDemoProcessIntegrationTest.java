@@ -36,7 +36,9 @@ class BinWorkerDemoProcessIntegrationTest {
             "= the ledger",
             "usage rate while posting",
             "reconciled")
-        .doesNotContain("NOT reconciled");
+        .doesNotContain("NOT reconciled")
+        .containsPattern("Billing pages +http://127\\.0\\.0\\.1:\\d+/billing\n")
+        .containsPattern("/billing/sign-in/link\\?token=[A-Za-z0-9_-]{43}\n");
     assertThat(workDir.resolve("var/demo/mail")).isDirectoryContaining("glob:**.eml");
     // And again: the demo starts from a fresh database each time.
     assertThat(worker("demo", "--accounts", "20", "--days", "2").code).isZero();
@@ -46,7 +48,7 @@ class BinWorkerDemoProcessIntegrationTest {
   void theDemoSharesTheWorkersCommandLine() throws Exception {
     Run help = worker("demo", "--help");
     assertThat(help.code).as(help.err).isZero();
-    assertThat(help.out).contains("Usage: bin/worker demo", "--accounts", "--days");
+    assertThat(help.out).contains("Usage: bin/worker demo", "--accounts", "--days", "--serve");
 
     Run bad = worker("demo", "--accounts", "0");
     assertThat(bad.code).isEqualTo(2);

@@ -65,6 +65,21 @@ public final class Accounts {
     return wallets.find(accountId, DailyTopUpCap.since(clock.instant()));
   }
 
+  /**
+   * The ids of the accounts whose owner's address is {@code email} (case-insensitive), oldest
+   * first.
+   */
+  public java.util.List<String> idsByEmail(String email) {
+    if (email == null || email.isBlank() || email.length() > 254) {
+      return java.util.List.of();
+    }
+    return db.jdbc()
+        .sql("SELECT id FROM accounts WHERE lower(email) = lower(?) ORDER BY created_at, id")
+        .param(email.strip())
+        .query(String.class)
+        .list();
+  }
+
   public AccountView get(String accountId) {
     return find(accountId).orElseThrow(() -> notFound(accountId));
   }

@@ -65,6 +65,43 @@ public final class ApiKeys {
         });
   }
 
+  /** One key as its owner sees it: never the key, only its first characters. */
+  public record KeyInfo(String id, String prefix, java.time.Instant createdAt) {}
+
+  /** The account's active keys, newest first. */
+  public java.util.List<KeyInfo> active(String accountId) {
+    return db.jdbc()
+        .sql(
+            "SELECT id, prefix, created_at FROM api_keys WHERE account_id = ? AND revoked_at IS NULL"
+                + " ORDER BY created_at DESC, id")
+        .param(accountId)
+        .query(
+            (rs, row) ->
+                new KeyInfo(
+                    rs.getString("id"),
+                    rs.getString("prefix"),
+                    rs.getTimestamp("created_at").toInstant()))
+        .list();
+  }
+
+  /**
+   * Revokes one key of the account; false when the account has no such active key (another
+   * account's key id changes nothing).
+   */
+  public boolean revokeKey(String accountId, String keyId) {
+    int revoked =
+        db.jdbc()
+            .sql(
+                "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND account_id = ?"
+                    + " AND revoked_at IS NULL")
+            .params(Timestamp.from(clock.instant()), keyId, accountId)
+            .update();
+    if (revoked == 1) {
+      log.info("api key revoked account={} key={}", accountId, keyId);
+    }
+    return revoked == 1;
+  }
+
   /** The account an active key belongs to. */
   public Optional<String> accountFor(String key) {
     if (key == null || !key.startsWith("ask_") || key.length() > 100) {

@@ -393,6 +393,15 @@ public final class Ledger {
 
   /** The wallet's history, newest first, after the transaction {@code startingAfter} if given. */
   public TransactionPage history(String accountId, int limit, String startingAfter) {
+    return history(accountId, limit, startingAfter, null);
+  }
+
+  /**
+   * The wallet's history of one {@code type} (null: all), newest first, after the transaction
+   * {@code startingAfter} if given.
+   */
+  public TransactionPage history(
+      String accountId, int limit, String startingAfter, TransactionType type) {
     if (limit < 1 || limit > MAX_PAGE) {
       throw new WalletException(
           ErrorType.INVALID_REQUEST, "limit must be between 1 and " + MAX_PAGE, "limit");
@@ -421,13 +430,50 @@ public final class Ledger {
               db.jdbc()
                   .sql(
                       "SELECT * FROM wallet_transactions WHERE account_id = ? AND seq < ?"
-                          + " ORDER BY seq DESC LIMIT ?")
-                  .params(accountId, before, limit + 1)
+                          + " AND (?::text IS NULL OR type = ?) ORDER BY seq DESC LIMIT ?")
+                  .params(
+                      accountId,
+                      before,
+                      type == null ? null : type.code(),
+                      type == null ? null : type.code(),
+                      limit + 1)
                   .query(Ledger::map)
                   .list();
           boolean hasMore = rows.size() > limit;
           return new TransactionPage(hasMore ? rows.subList(0, limit) : rows, hasMore);
         });
+  }
+
+  /** Every row of the wallet made in {@code [from, to)}, oldest first (a statement's lines). */
+  public List<WalletTransaction> between(String accountId, Instant from, Instant to) {
+    return db.jdbc()
+        .sql(
+            "SELECT * FROM wallet_transactions WHERE account_id = ? AND created_at >= ?"
+                + " AND created_at < ? ORDER BY seq")
+        .params(accountId, Timestamp.from(from), Timestamp.from(to))
+        .query(Ledger::map)
+        .list();
+  }
+
+  /**
+   * Usage spent in {@code [from, to)} per day of {@code zone} (days without usage are absent), by
+   * when it happened: an event's own time for metered usage, else when it was posted.
+   */
+  public java.util.SortedMap<java.time.LocalDate, BigDecimal> usagePerDay(
+      String accountId, Instant from, Instant to, java.time.ZoneId zone) {
+    java.util.SortedMap<java.time.LocalDate, BigDecimal> days = new java.util.TreeMap<>();
+    db.jdbc()
+        .sql(
+            "SELECT (coalesce(event_at, created_at) AT TIME ZONE ?)::date AS day, -sum(amount)"
+                + " AS spent FROM wallet_transactions WHERE account_id = ? AND type = 'usage'"
+                + " AND coalesce(event_at, created_at) >= ? AND coalesce(event_at, created_at) < ?"
+                + " GROUP BY 1")
+        .params(zone.getId(), accountId, Timestamp.from(from), Timestamp.from(to))
+        .query(
+            (rs, row) ->
+                days.put(rs.getObject("day", java.time.LocalDate.class), rs.getBigDecimal("spent")))
+        .list();
+    return days;
   }
 
   /** The current balance; fails for an unknown account. */

@@ -75,7 +75,12 @@ public enum MailKind {
           new BigDecimal("100"), new BigDecimal("80.12"), 80, "USD", "2026-11")),
   ACCOUNT_UNBLOCKED(
       "API access restored for {{account}}",
-      new MailPayload.AccountUnblocked(true, new BigDecimal("100"), "USD", "2026-12"));
+      new MailPayload.AccountUnblocked(true, new BigDecimal("100"), "USD", "2026-12")),
+  /** The one-time link that signs the owner in to the billing pages (asked for on the page). */
+  SIGN_IN_LINK(
+      "Your sign-in link for {{account}}",
+      new MailPayload.SignInLink(
+          "https://dashboard.example.com/billing/sign-in/link?token=example", 15));
 
   private final String subject;
   private final MailPayload sample;

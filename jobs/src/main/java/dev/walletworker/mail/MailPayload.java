@@ -211,6 +211,17 @@ public sealed interface MailPayload {
     }
   }
 
+  /** A one-time link that signs the owner in to the billing pages, and how long it works. */
+  record SignInLink(String link, long minutes) implements MailPayload {
+    public MailKind kind() {
+      return MailKind.SIGN_IN_LINK;
+    }
+
+    public Map<String, Object> fields() {
+      return MailPayload.named("link", link, "minutes", minutes);
+    }
+  }
+
   /** Name-value pairs, in order (a value may be null: stored as JSON null). */
   private static Map<String, Object> named(Object... namesAndValues) {
     Map<String, Object> fields = new LinkedHashMap<>();

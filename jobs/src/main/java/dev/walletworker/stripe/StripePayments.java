@@ -183,6 +183,22 @@ public final class StripePayments {
     }
   }
 
+  /**
+   * The client secret of a PaymentIntent, for Stripe.js on the owner's confirmation page; empty
+   * when Stripe does not answer or knows no such PaymentIntent.
+   */
+  public Optional<String> clientSecret(String paymentIntentId) {
+    try {
+      return Optional.ofNullable(
+          request(() -> client.v1().paymentIntents().retrieve(paymentIntentId)).getClientSecret());
+    } catch (StripeException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
   /** The latest state of a PaymentIntent. */
   public ChargeOutcome retrieve(String paymentIntentId) {
     try {

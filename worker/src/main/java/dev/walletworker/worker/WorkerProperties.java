@@ -20,6 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param timeZone the zone of calendar months (spending limits) and of the cron schedules
  * @param api the wallet HTTP API
  * @param metering the metering API the AI API's gateway posts usage to
+ * @param billing the owner's billing pages
  */
 @ConfigurationProperties("wallet")
 public record WorkerProperties(
@@ -32,7 +33,8 @@ public record WorkerProperties(
     @DefaultValue TopUp topup,
     @DefaultValue("UTC") java.time.ZoneId timeZone,
     @DefaultValue Api api,
-    @DefaultValue Metering metering) {
+    @DefaultValue Metering metering,
+    @DefaultValue Billing billing) {
 
   public WorkerProperties {
     SettingsCheck.check(database, jobs, scheduler, wakeup, mail, stripe, topup, api, metering);
@@ -135,7 +137,7 @@ public record WorkerProperties(
       @DefaultValue("false") boolean startTls,
       @DefaultValue("Wallet Billing <billing@example.com>") String from,
       String replyTo,
-      @DefaultValue("https://dashboard.example.com") String dashboardUrl,
+      @DefaultValue("http://localhost:8080") String dashboardUrl,
       @DefaultValue("10s") Duration connectTimeout,
       @DefaultValue("30s") Duration readTimeout,
       @DefaultValue("30s") Duration writeTimeout,
@@ -217,4 +219,41 @@ public record WorkerProperties(
       @DefaultValue("2") int writers,
       @DefaultValue("2000") int maxGroup,
       @DefaultValue("10s") Duration timeout) {}
+
+  /**
+   * @param stripeJsUrl where the payment-confirmation page loads Stripe.js from
+   * @param stripePublishableKey the publishable key ({@code pk_…}) Stripe.js runs with; blank: the
+   *     page says confirmation is not available here
+   * @param signInLinkLifetime how long an emailed sign-in link works
+   * @param signInMaxRequests the most sign-in links one address may ask for per window
+   * @param signInWindow the window of {@code signInMaxRequests}
+   */
+  public record Billing(
+      @DefaultValue("https://js.stripe.com/v3/") String stripeJsUrl,
+      String stripePublishableKey,
+      @DefaultValue("15m") Duration signInLinkLifetime,
+      @DefaultValue("5") int signInMaxRequests,
+      @DefaultValue("15m") Duration signInWindow) {
+
+    public Billing {
+      if (signInLinkLifetime.isNegative() || signInLinkLifetime.isZero()) {
+        throw new IllegalArgumentException(
+            "SIGN_IN_LINK_LIFETIME (wallet.billing.sign-in-link-lifetime) must be positive");
+      }
+      if (signInMaxRequests < 1) {
+        throw new IllegalArgumentException(
+            "SIGN_IN_MAX_REQUESTS (wallet.billing.sign-in-max-requests) must be at least 1");
+      }
+      if (signInWindow.isNegative() || signInWindow.isZero()) {
+        throw new IllegalArgumentException(
+            "SIGN_IN_WINDOW (wallet.billing.sign-in-window) must be positive");
+      }
+      if (!stripeJsUrl.startsWith("https://") && !stripeJsUrl.startsWith("http://")) {
+        throw new IllegalArgumentException(
+            "STRIPE_JS_URL (wallet.billing.stripe-js-url) must be an http(s) address, got '"
+                + stripeJsUrl
+                + "'");
+      }
+    }
+  }
 }

@@ -77,6 +77,7 @@ class BadInputIntegrationTest {
 
   private String account;
   private String key;
+  private dev.walletworker.worker.billing.SignedIn browser;
   private String session;
   private String serviceKey;
   private String revokedServiceKey;
@@ -398,7 +399,9 @@ class BadInputIntegrationTest {
             .jdbc()
             .sql(
                 "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public'"
-                    + " AND tablename <> 'flyway_schema_history' ORDER BY tablename")
+                    + " AND tablename <> 'flyway_schema_history'"
+                    // A billing-page session records each request's time: bookkeeping, not data.
+                    + " AND tablename NOT LIKE 'spring_session%' ORDER BY tablename")
             .query(String.class)
             .list()
             .stream()
@@ -697,6 +700,87 @@ class BadInputIntegrationTest {
     String bigBody = "{\"amount\": 25.00, \"pad\": \"" + "x".repeat(20_000) + "\"}";
     String longText = "x".repeat(10_000);
     return Stream.of(
+        // The billing pages, signed in: the error on the page (beside its field), nothing changed.
+        page(
+            422,
+            "must be a plain decimal number",
+            "POST",
+            "/billing/top-up",
+            "custom_amount",
+            "abc"),
+        page(422, "The minimum top-up is 10.00", "POST", "/billing/top-up", "custom_amount", "5"),
+        page(422, "please contact sales", "POST", "/billing/top-up", "custom_amount", "500"),
+        page(422, "at most 2 decimals", "POST", "/billing/top-up", "custom_amount", "10.001"),
+        page(422, "Choose an amount", "POST", "/billing/top-up"),
+        page(
+            422,
+            "must not be negative",
+            "POST",
+            "/billing/settings/auto-top-up",
+            "enabled",
+            "true",
+            "threshold",
+            "-1",
+            "amount",
+            "25"),
+        page(
+            422,
+            "auto top-up amount",
+            "POST",
+            "/billing/settings/auto-top-up",
+            "threshold",
+            "5",
+            "amount",
+            "600"),
+        page(
+            422,
+            "must be a plain decimal number",
+            "POST",
+            "/billing/settings/low-balance-alert",
+            "threshold",
+            "1e3"),
+        page(
+            422,
+            "must be at least 1.00",
+            "POST",
+            "/billing/settings/spending-limit",
+            "enabled",
+            "true",
+            "monthly_limit",
+            "0.50"),
+        page(
+            422,
+            "must be block or alert",
+            "POST",
+            "/billing/settings/spending-limit",
+            "monthly_limit",
+            "50",
+            "action",
+            "pause"),
+        page(400, "type must be one of", "GET", "/billing/transactions?type=refunds"),
+        page(400, "no transaction", "GET", "/billing/transactions?after=txn_nope"),
+        page(400, "month must be a month", "GET", "/billing/transactions.csv?month=2026-13"),
+        page(404, "no such payment", "GET", "/billing/confirm-payment?payment_intent=pi_nope"),
+        page(404, "no such payment", "GET", "/billing/confirm-payment?payment_intent=%3Cscript%3E"),
+        page(404, "no such top-up", "GET", "/billing/top-up/ctu_nope"),
+        page(404, "No such active key", "POST", "/billing/api-keys/revoke", "id", "key_nope"),
+        page(
+            400,
+            "already used, has expired or is not valid",
+            "POST",
+            "/billing/sign-in/link",
+            "token",
+            "not-a-token"),
+        page(422, "Enter the email address", "POST", "/billing/sign-in", "email", "not an email"),
+        page(
+            403,
+            "",
+            "POST",
+            "/billing/settings/low-balance-alert",
+            "_csrf",
+            "forged",
+            "threshold",
+            "5"),
         // The wallet API: status, a JSON error naming the field, nothing changed.
         api(
             400,
@@ -1155,6 +1239,10 @@ class BadInputIntegrationTest {
     return new Case(new ApiCase(method, path, contentType, body, param), status, says);
   }
 
+  private static Case page(int status, String says, String method, String path, String... fields) {
+    return new Case(new PageCase(method, path, List.of(fields)), status, says);
+  }
+
   private static Case cli(int exit, String type, String... args) {
     return new Case(new CliCase(type, List.of(args)), exit, "");
   }
@@ -1310,6 +1398,47 @@ class BadInputIntegrationTest {
               ? ""
               : " as " + contentType)
           + shown;
+    }
+  }
+
+  /**
+   * A billing page's form or address, sent by a signed-in owner with the page's CSRF token (unless
+   * the fields bring their own). The answer's message is the error the page shows.
+   */
+  record PageCase(String method, String path, List<String> fields) implements Input {
+    private static final java.util.regex.Pattern SHOWN =
+        java.util.regex.Pattern.compile("(?:class=\"error\"[^>]*|id=\"message\")>([^<]+)<");
+
+    @Override
+    public String way() {
+      return "billing page";
+    }
+
+    @Override
+    public void prepare(BadInputIntegrationTest test) throws Exception {
+      test.browser = dev.walletworker.worker.billing.SignedIn.owner(db, base, "owner@example.com");
+    }
+
+    @Override
+    public Answer send(BadInputIntegrationTest test) throws Exception {
+      Map<String, String> form = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < fields.size(); i += 2) {
+        form.put(fields.get(i), fields.get(i + 1));
+      }
+      HttpResponse<String> response =
+          method.equals("GET") ? test.browser.get(path) : test.browser.post(path, form);
+      assertThat(response.headers().firstValue("Content-Type").orElse(""))
+          .as(response.body())
+          .startsWith("text/html");
+      java.util.regex.Matcher shown = SHOWN.matcher(response.body());
+      String message =
+          shown.find() ? org.springframework.web.util.HtmlUtils.htmlUnescape(shown.group(1)) : "";
+      return new Answer(response.statusCode(), message, response.body());
+    }
+
+    @Override
+    public String toString() {
+      return method + " " + path + (fields.isEmpty() ? "" : " " + fields);
     }
   }
 

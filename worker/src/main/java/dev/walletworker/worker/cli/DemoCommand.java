@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
       "Run the whole system with no configuration and print a summary.",
       "It starts an embedded PostgreSQL (fresh, under var/demo/pg), an SMTP server that captures"
           + " mail (var/demo/mail/*.eml), the Stripe emulator and the real daemon, then drives"
-          + " about 1,000 accounts through a simulated month of usage."
+          + " about 1,000 accounts through a simulated month of usage.",
+      "At the end it prints the billing pages' address and a sign-in link of one demo account;"
+          + " with --serve it keeps them running until Ctrl-C."
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -29,6 +31,13 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "30",
       description = "How many days of usage to simulate (default 30).")
   int days;
+
+  @Option(
+      names = "--serve",
+      description =
+          "Keep the daemon, its billing pages, the SMTP server and the emulator running after the"
+              + " summary, until Ctrl-C.")
+  boolean serve;
 
   @Spec CommandSpec spec;
 
@@ -53,6 +62,6 @@ final class DemoCommand implements Callable<Integer> {
                     new IllegalStateException(
                         "the demo is not part of the production jar: run it with bin/worker demo"
                             + " (it builds and runs demo/target/wallet-worker-demo.jar)"));
-    return demo.run(accounts, days, env.out, env.err);
+    return demo.run(accounts, days, serve, env.out, env.err);
   }
 }

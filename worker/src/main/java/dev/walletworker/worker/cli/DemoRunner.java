@@ -15,10 +15,11 @@ public interface DemoRunner {
   /**
    * Runs the demo; returns the process exit code.
    *
+   * @param serve keep the daemon and its billing pages running until Ctrl-C
    * @param out the summary
    * @param err progress
    */
-  int run(int accounts, int days, PrintStream out, PrintStream err) throws Exception;
+  int run(int accounts, int days, boolean serve, PrintStream out, PrintStream err) throws Exception;
 
   /** The demo, when this process was started from the demo's jar. */
   static Optional<DemoRunner> installed() {

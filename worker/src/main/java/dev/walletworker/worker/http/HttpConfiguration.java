@@ -1,10 +1,14 @@
 package dev.walletworker.worker.http;
 
+import dev.walletworker.account.Accounts;
 import dev.walletworker.account.ApiKeys;
 import dev.walletworker.metering.ServiceKeys;
 import dev.walletworker.metering.UsageGroupCommit;
 import dev.walletworker.metering.UsageRecorder;
+import dev.walletworker.stripe.StripePayments;
+import dev.walletworker.topup.CheckoutTopUps;
 import dev.walletworker.worker.WorkerProperties;
+import dev.walletworker.worker.checkout.CheckoutStarter;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -36,6 +40,13 @@ public class HttpConfiguration {
                 properties.metering().maxBodyBytes()));
     registration.addUrlPatterns("/v1/*");
     return registration;
+  }
+
+  /** Top-ups through Stripe Checkout, for the API and the billing pages alike. */
+  @Bean
+  CheckoutStarter checkoutStarter(
+      Accounts accounts, StripePayments stripe, CheckoutTopUps checkouts) {
+    return new CheckoutStarter(accounts, stripe, checkouts);
   }
 
   /** Usage events of concurrent requests committed together (closed after the web server). */

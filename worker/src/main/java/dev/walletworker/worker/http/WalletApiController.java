@@ -1,20 +1,15 @@
 package dev.walletworker.worker.http;
 
-import dev.walletworker.account.AccountView;
 import dev.walletworker.account.Accounts;
 import dev.walletworker.account.SettingsChange;
 import dev.walletworker.account.SpendingLimitAction;
 import dev.walletworker.account.Wallet;
-import dev.walletworker.ledger.BonusTiers;
 import dev.walletworker.ledger.Ledger;
-import dev.walletworker.ledger.TopUpQuote;
 import dev.walletworker.ledger.TransactionPage;
 import dev.walletworker.ledger.WalletTransaction;
-import dev.walletworker.stripe.StripeAmount;
 import dev.walletworker.stripe.StripePayments;
-import dev.walletworker.topup.CheckoutTopUps;
-import dev.walletworker.topup.CheckoutTopUps.CheckoutTopUp;
 import dev.walletworker.worker.WorkerProperties;
+import dev.walletworker.worker.checkout.CheckoutStarter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -22,8 +17,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -37,23 +30,15 @@ import tools.jackson.databind.JsonNode;
 @RestController
 class WalletApiController {
 
-  private static final Logger log = LoggerFactory.getLogger(WalletApiController.class);
-
   private final Accounts accounts;
   private final Ledger ledger;
-  private final StripePayments stripe;
-  private final CheckoutTopUps checkouts;
+  private final CheckoutStarter checkouts;
   private final WorkerProperties.Api api;
 
   WalletApiController(
-      Accounts accounts,
-      Ledger ledger,
-      StripePayments stripe,
-      CheckoutTopUps checkouts,
-      WorkerProperties properties) {
+      Accounts accounts, Ledger ledger, CheckoutStarter checkouts, WorkerProperties properties) {
     this.accounts = accounts;
     this.ledger = ledger;
-    this.stripe = stripe;
     this.checkouts = checkouts;
     this.api = properties.api();
   }
@@ -73,38 +58,22 @@ class WalletApiController {
     if (amount == null) {
       throw ApiError.malformed("amount is required", "amount");
     }
-    TopUpQuote quote = BonusTiers.quote(amount);
-    AccountView view = accounts.get(account(request));
-    String currency = view.wallet().currency();
-    // Recorded before Stripe is asked: only top-ups recorded here are ever credited, and with
-    // this quote, whatever the session's webhook says.
-    CheckoutTopUp topUp = checkouts.start(view.account().id(), quote, currency);
     try {
-      var session =
-          stripe.createCheckout(
-              view.account().id(),
-              topUp.id(),
-              StripeAmount.from(quote.amount(), currency),
-              view.wallet().autoTopUp().stripeCustomerId(),
-              api.checkoutSuccessUrl(),
+      CheckoutStarter.Started started =
+          checkouts.start(
+              account(request),
+              amount,
+              topUpId -> api.checkoutSuccessUrl(),
               api.checkoutCancelUrl());
-      checkouts.sessionCreated(topUp.id(), session.getKey());
-      log.info(
-          "checkout started account={} topup={} amount={} {}",
-          view.account().id(),
-          topUp.id(),
-          quote.amount(),
-          currency);
       return ApiJson.ok(
           ordered(
               "checkout_url",
-              session.getValue(),
+              started.url(),
               "amount",
-              ApiJson.shown(quote.amount()),
+              ApiJson.shown(started.quote().amount()),
               "currency",
-              currency));
+              started.currency()));
     } catch (StripePayments.CheckoutUnavailableException e) {
-      log.error("checkout not started account={}: {}", view.account().id(), e.getMessage());
       throw new ApiError(
           HttpStatus.BAD_GATEWAY,
           "payment_provider_error",
