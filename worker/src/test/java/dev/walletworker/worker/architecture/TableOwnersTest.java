@@ -36,7 +36,9 @@ class TableOwnersTest {
           Map.entry("payment_reviews", Set.of("PaymentReviews")),
           Map.entry("service_keys", Set.of("ServiceKeys")),
           Map.entry("model_prices", Set.of("ModelPrices")),
-          Map.entry("system_settings", Set.of("SystemSettings")));
+          Map.entry("system_settings", Set.of("SystemSettings")),
+          Map.entry("sign_in_links", Set.of("SignInLinks")),
+          Map.entry("audit_log", Set.of("AuditLog")));
 
   /** Table → the other classes whose SQL may read it. */
   private static final Map<String, Set<String>> READERS =
