@@ -73,11 +73,7 @@ public final class Accounts {
     if (email == null || email.isBlank() || email.length() > 254) {
       return java.util.List.of();
     }
-    return db.jdbc()
-        .sql("SELECT id FROM accounts WHERE lower(email) = lower(?) ORDER BY created_at, id")
-        .param(email.strip())
-        .query(String.class)
-        .list();
+    return wallets.idsByEmail(email.strip());
   }
 
   public AccountView get(String accountId) {

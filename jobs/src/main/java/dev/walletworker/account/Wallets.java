@@ -74,6 +74,15 @@ public final class Wallets {
         .update();
   }
 
+  /** The ids of the accounts whose owner's address is {@code email} (any case), oldest first. */
+  java.util.List<String> idsByEmail(String email) {
+    return db.jdbc()
+        .sql("SELECT id FROM accounts WHERE lower(email) = lower(?) ORDER BY created_at, id")
+        .param(email)
+        .query(String.class)
+        .list();
+  }
+
   /** Whether the account exists. */
   public boolean exists(String accountId) {
     return db.jdbc()

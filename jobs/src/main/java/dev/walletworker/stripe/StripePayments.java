@@ -31,23 +31,36 @@ public final class StripePayments {
   private final boolean configured;
   private final StripeRateLimiter limiter;
   private final int rateLimitRetries;
+  private final Duration requestTimeout;
 
   /**
    * Sends every request at once, and takes a 429 as an unanswered request.
    *
    * @param configured false when no API key was given: nothing is sent to Stripe, and the jobs that
    *     need it say so
+   * @param requestTimeout how long a request may wait for Stripe's answer (the client's read
+   *     timeout)
    */
-  public StripePayments(StripeClient client, boolean configured) {
-    this(client, configured, new StripeRateLimiter(0), 0);
+  public StripePayments(StripeClient client, boolean configured, Duration requestTimeout) {
+    this(client, configured, new StripeRateLimiter(0), 0, requestTimeout);
   }
 
   private StripePayments(
-      StripeClient client, boolean configured, StripeRateLimiter limiter, int rateLimitRetries) {
+      StripeClient client,
+      boolean configured,
+      StripeRateLimiter limiter,
+      int rateLimitRetries,
+      Duration requestTimeout) {
     this.client = client;
     this.configured = configured;
     this.limiter = limiter;
     this.rateLimitRetries = rateLimitRetries;
+    this.requestTimeout = requestTimeout;
+  }
+
+  /** How long a request may wait for Stripe's answer: a leased attempt outlives it. */
+  public Duration requestTimeout() {
+    return requestTimeout;
   }
 
   public boolean isConfigured() {
@@ -79,7 +92,11 @@ public final class StripePayments {
             .setMaxNetworkRetries(networkRetries)
             .build();
     return new StripePayments(
-        client, configured, new StripeRateLimiter(maxRequestsPerSecond), networkRetries);
+        client,
+        configured,
+        new StripeRateLimiter(maxRequestsPerSecond),
+        networkRetries,
+        readTimeout);
   }
 
   StripeClient client() {

@@ -4,6 +4,7 @@ import dev.walletworker.account.Wallets;
 import dev.walletworker.db.Database;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.mail.MailOutbox;
+import dev.walletworker.mail.MailSettings;
 import dev.walletworker.stripe.StripePayments;
 import java.time.Clock;
 import org.springframework.batch.core.ExitStatus;
@@ -56,8 +57,12 @@ public class AutoTopUpJobConfiguration {
       Ledger ledger,
       MailOutbox mail,
       TopUpSettings settings,
+      MailSettings mailSettings,
       Clock clock) {
-    return new TopUpOutcomes(db, attempts, reviews, ledger, mail, settings, clock);
+    // Where the owner confirms a payment that needs authentication: the dashboard every email
+    // links to.
+    return new TopUpOutcomes(
+        db, attempts, reviews, ledger, mail, settings, mailSettings.dashboardUrl(), clock);
   }
 
   /** Stripe's webhooks settle attempts and credit Checkout top-ups (the HTTP side is worker's). */
@@ -81,7 +86,7 @@ public class AutoTopUpJobConfiguration {
       StripePayments stripe,
       TopUpSettings settings,
       Clock clock) {
-    return new TopUpCharger(attempts, outcomes, stripe, settings, clock, settings.requestTimeout());
+    return new TopUpCharger(attempts, outcomes, stripe, settings, clock, stripe.requestTimeout());
   }
 
   @Bean

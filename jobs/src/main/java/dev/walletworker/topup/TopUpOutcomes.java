@@ -35,6 +35,7 @@ public final class TopUpOutcomes {
   private final Ledger ledger;
   private final MailOutbox mail;
   private final TopUpSettings settings;
+  private final String dashboardUrl;
   private final Clock clock;
 
   public TopUpOutcomes(
@@ -44,6 +45,7 @@ public final class TopUpOutcomes {
       Ledger ledger,
       MailOutbox mail,
       TopUpSettings settings,
+      String dashboardUrl,
       Clock clock) {
     this.db = db;
     this.wallets = new Wallets(db);
@@ -52,6 +54,10 @@ public final class TopUpOutcomes {
     this.ledger = ledger;
     this.mail = mail;
     this.settings = settings;
+    this.dashboardUrl =
+        dashboardUrl.endsWith("/")
+            ? dashboardUrl.substring(0, dashboardUrl.length() - 1)
+            : dashboardUrl;
     this.clock = clock;
   }
 
@@ -285,7 +291,7 @@ public final class TopUpOutcomes {
             attempt.amount(),
             attempt.currency(),
             ledger.balance(attempt.accountId()),
-            settings.actionUrl(paymentIntentId)));
+            dashboardUrl + "/billing/confirm-payment?payment_intent=" + paymentIntentId));
     log.warn(
         "auto top-up needs the owner's authentication account={} attempt={} payment_intent={}",
         attempt.accountId(),

@@ -3,46 +3,49 @@ package dev.walletworker.topup;
 import java.time.Duration;
 
 /**
- * How auto top-up behaves.
- *
- * @param cooldown no new attempt this long after a decline
- * @param maxFailures declines in a row before auto top-up is switched off
- * @param dailyCap most automatic top-ups per account in 24 hours
- * @param retryInitial first wait before asking Stripe again about an unanswered charge
- * @param retryMax longest wait between such questions
- * @param searchAfter an unanswered attempt this old is also looked up by its metadata
- * @param giveUpAfter an attempt unanswered this long, and unknown to Stripe, is failed (Stripe
- *     keeps idempotency keys for 24 h)
- * @param actionTimeout an attempt waiting for the owner's authentication this long is failed
- * @param dashboardUrl where the owner confirms a payment that needs authentication
- * @param batchSize attempts charged per step of the job
- * @param requestTimeout the Stripe client's read timeout: a leased attempt outlives a request
- * @param concurrency attempts taken to Stripe at the same time
+ * How auto top-up behaves. The worker's configuration record ({@code WorkerProperties.TopUp}, bound
+ * from {@code wallet.topup.*}) implements it, so each setting and its default are declared once,
+ * there. (The dashboard link of its emails is the mail settings'; the Stripe request timeout is the
+ * Stripe client's.)
  */
-public record TopUpSettings(
-    Duration cooldown,
-    int maxFailures,
-    int dailyCap,
-    Duration retryInitial,
-    Duration retryMax,
-    Duration searchAfter,
-    Duration giveUpAfter,
-    Duration actionTimeout,
-    String dashboardUrl,
-    int batchSize,
-    Duration requestTimeout,
-    int concurrency) {
+public interface TopUpSettings {
 
-  Duration retryDelay(int requests) {
-    Duration wait = retryInitial.multipliedBy(1L << Math.min(20, Math.max(0, requests - 1)));
-    return wait.compareTo(retryMax) > 0 ? retryMax : wait;
-  }
+  /** No new attempt this long after a decline. */
+  Duration cooldown();
 
-  String actionUrl(String paymentIntentId) {
-    String base =
-        dashboardUrl.endsWith("/")
-            ? dashboardUrl.substring(0, dashboardUrl.length() - 1)
-            : dashboardUrl;
-    return base + "/billing/confirm-payment?payment_intent=" + paymentIntentId;
+  /** Declines in a row before auto top-up is switched off. */
+  int maxFailures();
+
+  /** Most automatic top-ups per account in 24 hours. */
+  int dailyCap();
+
+  /** First wait before asking Stripe again about an unanswered charge. */
+  Duration retryInitial();
+
+  /** Longest wait between such questions. */
+  Duration retryMax();
+
+  /** An unanswered attempt this old is also looked up by its metadata. */
+  Duration searchAfter();
+
+  /**
+   * An attempt unanswered this long, and unknown to Stripe, is failed (Stripe keeps idempotency
+   * keys for 24 h).
+   */
+  Duration giveUpAfter();
+
+  /** An attempt waiting for the owner's authentication this long is failed. */
+  Duration actionTimeout();
+
+  /** Attempts charged per step of the job. */
+  int batchSize();
+
+  /** Attempts taken to Stripe at the same time. */
+  int concurrency();
+
+  /** The wait before asking Stripe again after {@code requests} unanswered requests. */
+  default Duration retryDelay(int requests) {
+    Duration wait = retryInitial().multipliedBy(1L << Math.min(20, Math.max(0, requests - 1)));
+    return wait.compareTo(retryMax()) > 0 ? retryMax() : wait;
   }
 }

@@ -1,7 +1,7 @@
 package dev.walletworker.topup;
 
 import dev.walletworker.db.Database;
-import java.time.Duration;
+import dev.walletworker.testing.TestTopUpSettings;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
 
 /** The auto-topup job's own candidate reader and condition, for benchmarks in other packages. */
@@ -15,19 +15,7 @@ public final class AutoTopUpCandidates {
   /** The reader the claim step runs, built by the job's own bean method. */
   public static JdbcPagingItemReader<String> reader(Database db, int pageSize) throws Exception {
     TopUpSettings settings =
-        new TopUpSettings(
-            Duration.ofHours(1),
-            3,
-            5,
-            Duration.ofSeconds(10),
-            Duration.ofMinutes(10),
-            Duration.ofMinutes(10),
-            Duration.ofHours(23),
-            Duration.ofHours(24),
-            "https://dashboard.example.com",
-            pageSize,
-            Duration.ofSeconds(20),
-            8);
+        TestTopUpSettings.standard().withBatchSize(pageSize).withConcurrency(8);
     JdbcPagingItemReader<String> reader =
         new AutoTopUpJobConfiguration().autoTopUpCandidatesItemReader(db, settings);
     reader.afterPropertiesSet();

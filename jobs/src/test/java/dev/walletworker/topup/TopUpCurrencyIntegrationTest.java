@@ -19,6 +19,8 @@ import dev.walletworker.stripe.emulator.StripeEmulator;
 import dev.walletworker.testing.BatchJobs;
 import dev.walletworker.testing.MutableClock;
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestMailSettings;
+import dev.walletworker.testing.TestTopUpSettings;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,20 +47,7 @@ class TopUpCurrencyIntegrationTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-03-10T09:00:00Z"));
   private final Accounts accounts = new Accounts(db.database(), clock);
   private final Ledger ledger = new Ledger(db.database(), clock);
-  private final TopUpSettings settings =
-      new TopUpSettings(
-          Duration.ofHours(1),
-          3,
-          5,
-          Duration.ofSeconds(10),
-          Duration.ofMinutes(10),
-          Duration.ofMinutes(10),
-          Duration.ofHours(23),
-          Duration.ofHours(24),
-          "https://dashboard.example.com",
-          50,
-          Duration.ofSeconds(1),
-          4);
+  private final TopUpSettings settings = TestTopUpSettings.standard();
   private StripeEmulator stripe;
   private BatchJobs jobs;
 
@@ -77,7 +66,8 @@ class TopUpCurrencyIntegrationTest {
             clock,
             List.of(
                 settings,
-                new StripePayments(client, true),
+                new StripePayments(client, true, Duration.ofSeconds(1)),
+                TestMailSettings.local(0),
                 ledger,
                 new MailOutbox(db.database(), clock)),
             AutoTopUpJobConfiguration.class);

@@ -192,7 +192,8 @@ public record WorkerProperties(
       @DefaultValue("23h") Duration giveUpAfter,
       @DefaultValue("24h") Duration actionTimeout,
       @DefaultValue("50") int batchSize,
-      @DefaultValue("32") int concurrency) {}
+      @DefaultValue("32") int concurrency)
+      implements dev.walletworker.topup.TopUpSettings {}
 
   /**
    * @param maxBodyBytes the largest request body accepted

@@ -1160,6 +1160,28 @@ class BadInputIntegrationTest {
         cli(2, "usage", "jobs", "trigger", "low-balance-alerts", "--wait", "--timeout", "-5s"),
         cli(2, "usage", "jobs", "trigger"),
         cli(2, "usage", "jobs", "explode"),
+        // The audit log: a bad operator is refused before the action runs (so no job is paused
+        // and no row written); bad list filters are bad usage.
+        cli(2, "usage", "audit", "list", "--limit", "0"),
+        cli(2, "usage", "audit", "list", "--limit", "1001"),
+        cli(2, "usage", "audit", "list", "--action", "explode"),
+        cli(2, "usage", "audit", "explode"),
+        cli(1, "invalid_request", "accounts", "block", "ID", "--reason", "x", "--operator", " "),
+        cli(1, "invalid_request", "accounts", "unblock", "ID", "--operator", "ada\r\nmallory"),
+        cli(1, "invalid_request", "accounts", "keys", "revoke", "ID", "--operator", longText),
+        cli(1, "invalid_request", "jobs", "pause", "low-balance-alerts", "--operator", " "),
+        cli(
+            1,
+            "invalid_request",
+            "wallet",
+            "credit",
+            "ID",
+            "--amount",
+            "5",
+            "--type",
+            "refund",
+            "--reason",
+            longText),
         // Configuration files (an operator's own, given with SPRING_CONFIG_ADDITIONAL_LOCATION):
         // refused at start, naming the setting.
         config(

@@ -4,7 +4,10 @@ import dev.walletworker.Amounts;
 import dev.walletworker.account.AccountView;
 import dev.walletworker.account.SettingsChange;
 import dev.walletworker.account.SpendingLimitAction;
+import dev.walletworker.audit.AuditAction;
+import dev.walletworker.audit.AuditLog;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -146,6 +149,8 @@ final class AccountsCommand {
         description = "At the limit, block usage or only alert the owner.")
     String limitAction;
 
+    @Mixin OperatorOption operator;
+
     Set(CliEnvironment env) {
       super(env);
     }
@@ -167,10 +172,28 @@ final class AccountsCommand {
       if (change.isEmpty()) {
         throw usage("nothing to change: give at least one setting option");
       }
-      return context -> {
-        AccountView view = context.accounts().updateSettings(id, change);
-        return new Output(Views.account(view), Views.accountText(view));
-      };
+      String who = operator.name();
+      return context ->
+          context.audited(
+              () -> {
+                context.lockAccount(id);
+                AccountView before = context.accounts().get(id);
+                AccountView view = context.accounts().updateSettings(id, change);
+                context
+                    .auditLog()
+                    .record(
+                        new AuditLog.Change(
+                            who,
+                            AuditAction.ACCOUNT_SETTINGS,
+                            "account",
+                            id,
+                            id,
+                            null,
+                            Views.settings(before),
+                            Views.settings(view),
+                            null));
+                return new Output(Views.account(view), Views.accountText(view));
+              });
     }
 
     /* Errors name the API's field (see Params), as the API does for the same mistake. */
@@ -196,16 +219,16 @@ final class AccountsCommand {
         description = "Why, in a few words; accounts show reports it.")
     String reason;
 
+    @Mixin OperatorOption operator;
+
     Block(CliEnvironment env) {
       super(env);
     }
 
     @Override
     Action prepare() {
-      return context -> {
-        AccountView view = context.accounts().block(id, reason);
-        return new Output(Views.account(view), Views.accountText(view));
-      };
+      String who = operator.name();
+      return context -> statusChange(context, who, id, AuditAction.ACCOUNT_BLOCK, reason);
     }
   }
 
@@ -217,17 +240,51 @@ final class AccountsCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
     String id;
 
+    @Option(
+        names = "--reason",
+        paramLabel = "R",
+        description = "Why, in a few words, for the audit log.")
+    String reason;
+
+    @Mixin OperatorOption operator;
+
     Unblock(CliEnvironment env) {
       super(env);
     }
 
     @Override
     Action prepare() {
-      return context -> {
-        AccountView view = context.accounts().unblock(id);
-        return new Output(Views.account(view), Views.accountText(view));
-      };
+      String who = operator.name();
+      return context -> statusChange(context, who, id, AuditAction.ACCOUNT_UNBLOCK, reason);
     }
+  }
+
+  /** A block or an unblock, with its audit row, in one transaction. */
+  private static Output statusChange(
+      CliContext context, String operator, String id, AuditAction action, String reason) {
+    return context.audited(
+        () -> {
+          context.lockAccount(id);
+          AccountView before = context.accounts().get(id);
+          AccountView view =
+              action == AuditAction.ACCOUNT_BLOCK
+                  ? context.accounts().block(id, reason)
+                  : context.accounts().unblock(id);
+          context
+              .auditLog()
+              .record(
+                  new AuditLog.Change(
+                      operator,
+                      action,
+                      "account",
+                      id,
+                      id,
+                      reason,
+                      Views.status(before),
+                      Views.status(view),
+                      null));
+          return new Output(Views.account(view), Views.accountText(view));
+        });
   }
 
   @Command(
@@ -244,18 +301,28 @@ final class AccountsCommand {
       @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
       String id;
 
+      @Mixin OperatorOption operator;
+
       Rotate(CliEnvironment env) {
         super(env);
       }
 
       @Override
       Action prepare() {
-        return context -> {
-          String key = context.apiKeys().rotate(id);
-          return new Output(
-              java.util.Map.of("id", id, "api_key", key),
-              "new api key for " + id + ": " + key + "\n(shown once; the old keys no longer work)");
-        };
+        String who = operator.name();
+        return context ->
+            context.audited(
+                () -> {
+                  String key = context.apiKeys().rotate(id);
+                  keysAudit(context, who, AuditAction.API_KEYS_ROTATE, id, null);
+                  return new Output(
+                      java.util.Map.of("id", id, "api_key", key),
+                      "new api key for "
+                          + id
+                          + ": "
+                          + key
+                          + "\n(shown once; the old keys no longer work)");
+                });
       }
     }
 
@@ -267,19 +334,43 @@ final class AccountsCommand {
       @Parameters(index = "0", paramLabel = "ID", description = "Account id (acct_…).")
       String id;
 
+      @Mixin OperatorOption operator;
+
       Revoke(CliEnvironment env) {
         super(env);
       }
 
       @Override
       Action prepare() {
-        return context -> {
-          int revoked = context.apiKeys().revoke(id);
-          return new Output(
-              java.util.Map.of("id", id, "revoked", revoked),
-              revoked + " api key(s) of " + id + " revoked");
-        };
+        String who = operator.name();
+        return context ->
+            context.audited(
+                () -> {
+                  int revoked = context.apiKeys().revoke(id);
+                  keysAudit(
+                      context,
+                      who,
+                      AuditAction.API_KEYS_REVOKE,
+                      id,
+                      java.util.Map.of("keys_revoked", revoked));
+                  return new Output(
+                      java.util.Map.of("id", id, "revoked", revoked),
+                      revoked + " api key(s) of " + id + " revoked");
+                });
       }
+    }
+
+    /* No key, nor a prefix of one, goes in the log: only that the keys changed. */
+    private static void keysAudit(
+        CliContext context,
+        String operator,
+        AuditAction action,
+        String id,
+        java.util.Map<String, ?> after) {
+      context
+          .auditLog()
+          .record(
+              new AuditLog.Change(operator, action, "account", id, id, null, null, after, null));
     }
   }
 }

@@ -2,6 +2,8 @@ package dev.walletworker.worker.cli;
 
 import dev.walletworker.account.Accounts;
 import dev.walletworker.account.ApiKeys;
+import dev.walletworker.account.Wallets;
+import dev.walletworker.audit.AuditLog;
 import dev.walletworker.db.Database;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.mail.MailComposer;
@@ -23,6 +25,7 @@ import dev.walletworker.worker.scheduling.WalletJobs;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -128,6 +131,27 @@ final class CliContext implements AutoCloseable {
 
   ModelPrices modelPrices() {
     return new ModelPrices(database(), clock());
+  }
+
+  AuditLog auditLog() {
+    return new AuditLog(database(), clock());
+  }
+
+  /**
+   * Runs an ops action and the writing of its audit row in one transaction: the domain calls join
+   * it, so the action and its row commit together, or neither does.
+   */
+  <T> T audited(Supplier<T> action) {
+    return database().inTransaction(action);
+  }
+
+  /**
+   * Takes the account's wallet lock in the current transaction, as every writer of the account does
+   * first, so that the values read next for the audit row's "before" cannot change before the
+   * action does.
+   */
+  void lockAccount(String accountId) {
+    new Wallets(database()).lockForUpdate(accountId);
   }
 
   MailRenderer mailRenderer() {

@@ -1,5 +1,7 @@
 package dev.walletworker.worker.cli;
 
+import dev.walletworker.audit.AuditAction;
+import dev.walletworker.audit.AuditLog;
 import dev.walletworker.worker.scheduling.JobControl;
 import dev.walletworker.worker.scheduling.JobHistory;
 import dev.walletworker.worker.scheduling.JobOutcome;
@@ -114,6 +116,8 @@ final class JobsCommand {
         description = "How long --wait waits (default 10m; e.g. 90s, 5m).")
     String timeout;
 
+    @Mixin OperatorOption operator;
+
     Trigger(CliEnvironment env) {
       super(env);
     }
@@ -121,15 +125,19 @@ final class JobsCommand {
     @Override
     Action prepare() {
       Duration limit = duration(timeout);
+      String who = operator.name();
       return context -> {
         JobControl control = context.spring(JobControl.class);
         control.jobs().get(name);
         unchecked(() -> control.registerSchedulesIfMissing());
         if (wait && control.liveDaemons().isEmpty()) {
+          // Recorded before the run: the trigger is the action; the run's outcome is its history.
+          audit(context, who, AuditAction.JOB_TRIGGER, name, null, null, null);
           JobOutcome outcome = context.spring(JobRunner.class).run(name, RunTrigger.MANUAL, null);
           return finished(outcome, "ran in this process (no daemon is running)");
         }
         String requestId = unchecked(() -> control.queue(name, RunTrigger.MANUAL));
+        audit(context, who, AuditAction.JOB_TRIGGER, name, null, null, requestId);
         if (!wait) {
           List<String> daemons = control.liveDaemons();
           Map<String, Object> json = new LinkedHashMap<>();
@@ -210,6 +218,8 @@ final class JobsCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The job (see jobs list).")
     String name;
 
+    @Mixin OperatorOption operator;
+
     private final boolean pause;
 
     ScheduleSwitch(CliEnvironment env, boolean pause) {
@@ -219,15 +229,26 @@ final class JobsCommand {
 
     @Override
     Action prepare() {
+      String who = operator.name();
       return context -> {
         JobControl control = context.spring(JobControl.class);
         control.jobs().get(name);
         unchecked(() -> control.registerSchedulesIfMissing());
+        StoredSchedules.StoredSchedule schedule = context.storedSchedules().byJob().get(name);
+        boolean wasPaused = schedule != null && schedule.paused();
         if (pause) {
           unchecked(() -> control.pause(name));
         } else {
           unchecked(() -> control.resume(name));
         }
+        audit(
+            context,
+            who,
+            pause ? AuditAction.JOB_PAUSE : AuditAction.JOB_RESUME,
+            name,
+            Map.of("paused", wasPaused),
+            Map.of("paused", pause),
+            null);
         return new Output(
             Map.of("job", name, "paused", pause), name + (pause ? " paused" : " resumed"));
       };
@@ -283,6 +304,28 @@ final class JobsCommand {
             runs.isEmpty() ? name + " has not run yet" : text.toString().stripTrailing());
       };
     }
+  }
+
+  /**
+   * Records a job command's audit row right after its action, in a transaction of its own: the
+   * scheduler's store commits the action through the jobs context's own connection pool, which this
+   * command's transaction does not span. A crash between the two loses the row, never the action.
+   */
+  static void audit(
+      CliContext context,
+      String operator,
+      AuditAction action,
+      String job,
+      Map<String, ?> before,
+      Map<String, ?> after,
+      String refersTo) {
+    context.audited(
+        () ->
+            context
+                .auditLog()
+                .record(
+                    new AuditLog.Change(
+                        operator, action, "job", job, null, null, before, after, refersTo)));
   }
 
   static Map<String, Object> run(JobOutcome run) {

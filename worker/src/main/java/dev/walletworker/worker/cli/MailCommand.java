@@ -1,5 +1,7 @@
 package dev.walletworker.worker.cli;
 
+import dev.walletworker.audit.AuditAction;
+import dev.walletworker.audit.AuditLog;
 import dev.walletworker.mail.MailComposer;
 import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
@@ -94,17 +96,36 @@ final class MailCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "The message id (see mail list).")
     long id;
 
+    @Mixin OperatorOption operator;
+
     Retry(CliEnvironment env) {
       super(env);
     }
 
     @Override
     Action prepare() {
-      return context -> {
-        MailOutbox.Entry entry = context.mailOutbox().retry(id);
-        return new Output(
-            entry(entry), "mail " + id + " queued again; it is sent at the next dispatch");
-      };
+      String who = operator.name();
+      return context ->
+          context.audited(
+              () -> {
+                // retry refuses any message that is not failed: that is what it was before.
+                MailOutbox.Entry entry = context.mailOutbox().retry(id);
+                context
+                    .auditLog()
+                    .record(
+                        new AuditLog.Change(
+                            who,
+                            AuditAction.MAIL_RETRY,
+                            "mail",
+                            Long.toString(id),
+                            entry.accountId(),
+                            null,
+                            Map.of("status", MailStatus.FAILED.code()),
+                            Map.of("status", entry.status().code(), "attempts", entry.attempts()),
+                            null));
+                return new Output(
+                    entry(entry), "mail " + id + " queued again; it is sent at the next dispatch");
+              });
     }
   }
 

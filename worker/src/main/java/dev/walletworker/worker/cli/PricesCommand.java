@@ -1,6 +1,8 @@
 package dev.walletworker.worker.cli;
 
 import dev.walletworker.Amounts;
+import dev.walletworker.audit.AuditAction;
+import dev.walletworker.audit.AuditLog;
 import dev.walletworker.metering.Price;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -11,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -59,6 +62,8 @@ final class PricesCommand {
         description = "When the version applies from, such as 2026-12-01T00:00:00Z (default: now).")
     String effectiveFrom;
 
+    @Mixin OperatorOption operator;
+
     Set(CliEnvironment env) {
       super(env);
     }
@@ -69,25 +74,47 @@ final class PricesCommand {
       BigDecimal out = Amounts.parse(output, "--output");
       BigDecimal cached = cachedInput == null ? null : Amounts.parse(cachedInput, "--cached-input");
       Instant from = effectiveFrom == null ? null : time(effectiveFrom, "--effective-from");
-      return context -> {
-        Price price = context.modelPrices().set(model, in, out, cached, from);
-        return new Output(
-            json(price),
-            "price "
-                + price.id()
-                + ": "
-                + price.model()
-                + " input "
-                + Amounts.format(price.inputPerMtok())
-                + ", output "
-                + Amounts.format(price.outputPerMtok())
-                + ", cached input "
-                + (price.cachedInputPerMtok() == null
-                    ? "as input"
-                    : Amounts.format(price.cachedInputPerMtok()))
-                + " per 1M tokens, from "
-                + Views.time(price.effectiveFrom()));
-      };
+      String who = operator.name();
+      return context -> context.audited(() -> set(context, who, in, out, cached, from));
+    }
+
+    private Output set(
+        CliContext context,
+        String who,
+        BigDecimal in,
+        BigDecimal out,
+        BigDecimal cached,
+        Instant from) {
+      Price price = context.modelPrices().set(model, in, out, cached, from);
+      context
+          .auditLog()
+          .record(
+              new AuditLog.Change(
+                  who,
+                  AuditAction.PRICE_SET,
+                  "model_price",
+                  price.id(),
+                  null,
+                  null,
+                  null,
+                  json(price),
+                  null));
+      return new Output(
+          json(price),
+          "price "
+              + price.id()
+              + ": "
+              + price.model()
+              + " input "
+              + Amounts.format(price.inputPerMtok())
+              + ", output "
+              + Amounts.format(price.outputPerMtok())
+              + ", cached input "
+              + (price.cachedInputPerMtok() == null
+                  ? "as input"
+                  : Amounts.format(price.cachedInputPerMtok()))
+              + " per 1M tokens, from "
+              + Views.time(price.effectiveFrom()));
     }
   }
 

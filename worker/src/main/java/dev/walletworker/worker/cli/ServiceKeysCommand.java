@@ -1,11 +1,14 @@
 package dev.walletworker.worker.cli;
 
+import dev.walletworker.audit.AuditAction;
+import dev.walletworker.audit.AuditLog;
 import dev.walletworker.metering.ServiceKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,29 +30,47 @@ final class ServiceKeysCommand {
         description = "What the key is for, such as gateway-eu-1 (one active key per name).")
     String name;
 
+    @Mixin OperatorOption operator;
+
     Create(CliEnvironment env) {
       super(env);
     }
 
     @Override
     Action prepare() {
-      return context -> {
-        ServiceKeys.IssuedKey key = context.serviceKeys().create(name);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", key.id());
-        json.put("name", key.name());
-        json.put("key", key.key());
-        json.put("created_at", Views.time(key.createdAt()));
-        return new Output(
-            json,
-            "created service key "
-                + key.id()
-                + " ("
-                + key.name()
-                + ")\n  key  "
-                + key.key()
-                + "\n  (shown once: it is stored only as a hash)");
-      };
+      String who = operator.name();
+      return context -> context.audited(() -> create(context, who));
+    }
+
+    private Output create(CliContext context, String who) {
+      ServiceKeys.IssuedKey key = context.serviceKeys().create(name);
+      context
+          .auditLog()
+          .record(
+              new AuditLog.Change(
+                  who,
+                  AuditAction.SERVICE_KEY_CREATE,
+                  "service_key",
+                  key.id(),
+                  null,
+                  null,
+                  null,
+                  Map.of("name", key.name()),
+                  null));
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("id", key.id());
+      json.put("name", key.name());
+      json.put("key", key.key());
+      json.put("created_at", Views.time(key.createdAt()));
+      return new Output(
+          json,
+          "created service key "
+              + key.id()
+              + " ("
+              + key.name()
+              + ")\n  key  "
+              + key.key()
+              + "\n  (shown once: it is stored only as a hash)");
     }
   }
 
@@ -105,20 +126,40 @@ final class ServiceKeysCommand {
     @Parameters(index = "0", paramLabel = "ID|NAME", description = "The key's id or name.")
     String key;
 
+    @Mixin OperatorOption operator;
+
     Revoke(CliEnvironment env) {
       super(env);
     }
 
     @Override
     Action prepare() {
-      return context -> {
-        ServiceKeys.ServiceKey k = context.serviceKeys().revoke(key);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", k.id());
-        json.put("name", k.name());
-        json.put("revoked_at", Views.time(k.revokedAt()));
-        return new Output(json, "revoked service key " + k.id() + " (" + k.name() + ")");
-      };
+      String who = operator.name();
+      return context -> context.audited(() -> revoke(context, who));
+    }
+
+    private Output revoke(CliContext context, String who) {
+      ServiceKeys.ServiceKey k = context.serviceKeys().revoke(key);
+      Map<String, Object> before = new LinkedHashMap<>();
+      before.put("revoked_at", null);
+      context
+          .auditLog()
+          .record(
+              new AuditLog.Change(
+                  who,
+                  AuditAction.SERVICE_KEY_REVOKE,
+                  "service_key",
+                  k.id(),
+                  null,
+                  null,
+                  before,
+                  Map.of("revoked_at", Views.time(k.revokedAt())),
+                  null));
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("id", k.id());
+      json.put("name", k.name());
+      json.put("revoked_at", Views.time(k.revokedAt()));
+      return new Output(json, "revoked service key " + k.id() + " (" + k.name() + ")");
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.walletworker.worker.cli;
 
 import dev.walletworker.Amounts;
+import dev.walletworker.audit.AuditAction;
+import dev.walletworker.audit.AuditLog;
 import dev.walletworker.topup.AttemptStatus;
 import dev.walletworker.topup.CheckoutTopUps;
 import dev.walletworker.topup.PaymentReviews;
@@ -253,16 +255,36 @@ final class TopUpsCommand {
         description = "What was decided and done (at most 500 characters).")
     String note;
 
+    @Mixin OperatorOption operator;
+
     ResolveReview(CliEnvironment env) {
       super(env);
     }
 
     @Override
     Action prepare() {
-      return context -> {
-        PaymentReviews.Review r = context.paymentReviews().resolve(id, note);
-        return new Output(review(r), "review #" + r.id() + " resolved: " + r.resolution());
-      };
+      String who = operator.name();
+      return context ->
+          context.audited(
+              () -> {
+                PaymentReviews.Review r = context.paymentReviews().resolve(id, note);
+                Map<String, Object> before = new LinkedHashMap<>();
+                before.put("resolution", null);
+                context
+                    .auditLog()
+                    .record(
+                        new AuditLog.Change(
+                            who,
+                            AuditAction.REVIEW_RESOLVE,
+                            "payment_review",
+                            Long.toString(r.id()),
+                            r.accountId(),
+                            r.resolution(),
+                            before,
+                            Map.of("resolution", r.resolution()),
+                            r.attemptId()));
+                return new Output(review(r), "review #" + r.id() + " resolved: " + r.resolution());
+              });
     }
   }
 

@@ -55,6 +55,24 @@ final class Views {
     return json;
   }
 
+  /** The account's status, as an audit row's before or after. */
+  static Map<String, Object> status(AccountView view) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("status", view.account().status().code());
+    json.put("blocked_reason", view.account().blockedReason());
+    return json;
+  }
+
+  /** The wallet's settings, as an audit row's before or after. */
+  static Map<String, Object> settings(AccountView view) {
+    Map<String, Object> all = account(view);
+    Map<String, Object> json = new LinkedHashMap<>();
+    for (String key : List.of("auto_topup", "low_balance_alert", "spending_limit")) {
+      json.put(key, all.get(key));
+    }
+    return json;
+  }
+
   static String accountText(AccountView view) {
     Account a = view.account();
     Wallet w = view.wallet();

@@ -1,12 +1,15 @@
 package dev.walletworker.worker.cli;
 
 import dev.walletworker.Amounts;
+import dev.walletworker.audit.AuditAction;
+import dev.walletworker.audit.AuditLog;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.Posting;
 import dev.walletworker.ledger.TransactionPage;
 import dev.walletworker.ledger.TransactionType;
 import java.math.BigDecimal;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -92,6 +95,20 @@ final class WalletCommand {
         description = "Idempotency key: the same R credits once.")
     String reference;
 
+    @Option(
+        names = "--reason",
+        paramLabel = "R",
+        description = "Why, in a few words, for the audit log (such as the refund request).")
+    String reason;
+
+    @Option(
+        names = "--refers-to",
+        paramLabel = "TXN",
+        description = "The transaction a refund or a bonus is for, for the audit log.")
+    String refersTo;
+
+    @Mixin OperatorOption operator;
+
     Credit(CliEnvironment env) {
       super(env);
     }
@@ -100,10 +117,40 @@ final class WalletCommand {
     Action prepare() {
       BigDecimal value = Amounts.requirePositive(Amounts.parse(amount, "amount"), "amount");
       TransactionType kind = TransactionType.fromCode(type);
-      return context -> {
-        Posting posting = context.ledger().credit(id, value, kind, description, reference);
-        return new Output(Views.posting(posting), Views.postingText(posting));
-      };
+      String who = operator.name();
+      String refers = dev.walletworker.Texts.clean(refersTo, "refers_to", 100, false);
+      return context ->
+          context.audited(
+              () -> {
+                Posting posting = context.ledger().credit(id, value, kind, description, reference);
+                // A replay (the same --reference again) changed nothing: its first call has the
+                // row.
+                if (!posting.replayed()) {
+                  BigDecimal after = posting.balanceAfter();
+                  BigDecimal credited =
+                      posting.bonus() == null
+                          ? posting.transaction().amount()
+                          : posting.transaction().amount().add(posting.bonus().amount());
+                  java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
+                  values.put("type", kind.code());
+                  values.put("amount", posting.transaction().amount());
+                  values.put("balance", after);
+                  context
+                      .auditLog()
+                      .record(
+                          new AuditLog.Change(
+                              who,
+                              AuditAction.WALLET_CREDIT,
+                              "transaction",
+                              posting.transaction().id(),
+                              id,
+                              reason,
+                              java.util.Map.of("balance", after.subtract(credited)),
+                              values,
+                              refers));
+                }
+                return new Output(Views.posting(posting), Views.postingText(posting));
+              });
     }
   }
 

@@ -83,7 +83,8 @@ public final class WorkerCommand implements Runnable {
           node(
               PricesCommand.class,
               node(PricesCommand.Set.class),
-              node(PricesCommand.ListPrices.class)));
+              node(PricesCommand.ListPrices.class)),
+          node(AuditCommand.class, node(AuditCommand.ListAudit.class)));
 
   private record Node(Class<?> type, List<Node> children) {}
 

@@ -33,19 +33,6 @@ public class StripeConfiguration {
 
   @Bean
   TopUpSettings topUpSettings(WorkerProperties properties) {
-    WorkerProperties.TopUp topUp = properties.topup();
-    return new TopUpSettings(
-        topUp.cooldown(),
-        topUp.maxFailures(),
-        topUp.dailyCap(),
-        topUp.retryInitial(),
-        topUp.retryMax(),
-        topUp.searchAfter(),
-        topUp.giveUpAfter(),
-        topUp.actionTimeout(),
-        properties.mail().dashboardUrl(),
-        topUp.batchSize(),
-        properties.stripe().readTimeout(),
-        topUp.concurrency());
+    return properties.topup();
   }
 }

@@ -262,10 +262,8 @@ class BillingBrowserIntegrationTest {
     assertThat(browser.driver.findElements(By.cssSelector("#transactions tbody tr"))).hasSize(7);
     new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("type")))
         .selectByValue("usage");
-    browser
-        .driver
-        .findElement(By.cssSelector("form[action='/billing/transactions'] button"))
-        .click();
+    clickAndWaitForTheNextPage(
+        browser.driver.findElement(By.cssSelector("form[action='/billing/transactions'] button")));
     assertThat(browser.driver.findElements(By.cssSelector("#transactions tbody tr"))).hasSize(4);
     page("transactions-usage");
 
@@ -409,7 +407,19 @@ class BillingBrowserIntegrationTest {
   }
 
   private static void submit(String formId) {
-    browser.driver.findElement(By.cssSelector("form#" + formId + " button[type=submit]")).click();
+    clickAndWaitForTheNextPage(
+        browser.driver.findElement(By.cssSelector("form#" + formId + " button[type=submit]")));
+  }
+
+  /**
+   * Clicks a button that sends a form and waits until the browser left the page: on a loaded
+   * machine the navigation may start after the click returns, and the old page would be read.
+   */
+  private static void clickAndWaitForTheNextPage(WebElement button) {
+    WebElement page = browser.driver.findElement(By.tagName("html"));
+    button.click();
+    new WebDriverWait(browser.driver, Duration.ofSeconds(20))
+        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
   }
 
   private static void waitFor(BooleanSupplier condition) {
