@@ -66,13 +66,15 @@ public final class ApiKeys {
   }
 
   /** One key as its owner sees it: never the key, only its first characters. */
-  public record KeyInfo(String id, String prefix, java.time.Instant createdAt) {}
+  public record KeyInfo(
+      String id, String prefix, java.time.Instant createdAt, java.time.Instant lastUsedAt) {}
 
   /** The account's active keys, newest first. */
   public java.util.List<KeyInfo> active(String accountId) {
     return db.jdbc()
         .sql(
-            "SELECT id, prefix, created_at FROM api_keys WHERE account_id = ? AND revoked_at IS NULL"
+            "SELECT id, prefix, created_at, last_used_at FROM api_keys WHERE account_id = ?"
+                + " AND revoked_at IS NULL"
                 + " ORDER BY created_at DESC, id")
         .param(accountId)
         .query(
@@ -80,7 +82,10 @@ public final class ApiKeys {
                 new KeyInfo(
                     rs.getString("id"),
                     rs.getString("prefix"),
-                    rs.getTimestamp("created_at").toInstant()))
+                    rs.getTimestamp("created_at").toInstant(),
+                    rs.getTimestamp("last_used_at") == null
+                        ? null
+                        : rs.getTimestamp("last_used_at").toInstant()))
         .list();
   }
 
@@ -107,12 +112,33 @@ public final class ApiKeys {
     if (key == null || !key.startsWith("ask_") || key.length() > 100) {
       return Optional.empty();
     }
+    String keyHash = hash(key);
+    java.time.Instant now = clock.instant();
+    Optional<String> account =
+        db.jdbc()
+            .sql(
+                "SELECT account_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL"
+                    + " AND (last_used_at IS NULL OR last_used_at < ?)")
+            .params(keyHash, Timestamp.from(now.minus(LAST_USED_EVERY)))
+            .query(String.class)
+            .optional();
+    if (account.isPresent()) {
+      // Stale "last used": written now, at most once per LAST_USED_EVERY for a key.
+      db.jdbc()
+          .sql("UPDATE api_keys SET last_used_at = ? WHERE key_hash = ?")
+          .params(Timestamp.from(now), keyHash)
+          .update();
+      return account;
+    }
     return db.jdbc()
         .sql("SELECT account_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL")
-        .param(hash(key))
+        .param(keyHash)
         .query(String.class)
         .optional();
   }
+
+  /** How stale a key's "last used" may get before a request writes it again. */
+  static final java.time.Duration LAST_USED_EVERY = java.time.Duration.ofMinutes(1);
 
   private int revokeAll(String accountId) {
     int revoked =

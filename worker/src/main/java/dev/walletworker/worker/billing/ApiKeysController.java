@@ -73,6 +73,11 @@ class ApiKeysController {
       row.put("id", key.id());
       row.put("prefix", key.prefix());
       row.put("created", SHOWN.format(key.createdAt().atZone(clock.getZone())));
+      row.put(
+          "lastUsed",
+          key.lastUsedAt() == null
+              ? "never"
+              : SHOWN.format(key.lastUsedAt().atZone(clock.getZone())));
       rows.add(row);
     }
     model.addAttribute("title", "API keys");

@@ -360,11 +360,26 @@ class BillingPagesIntegrationTest {
     var created = browser.post("/billing/api-keys", Map.of());
     Matcher key = Pattern.compile("value=\"(ask_[A-Za-z0-9]+)\"").matcher(created.body());
     assertThat(key.find()).isTrue();
-    assertThat(keys.accountFor(key.group(1))).contains(ada);
     assertThat(created.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
 
-    assertThat(browser.get("/billing/api-keys").body()).doesNotContain(key.group(1));
+    assertThat(browser.get("/billing/api-keys").body())
+        .doesNotContain(key.group(1))
+        .contains("<td>never</td>");
+    assertThat(keys.accountFor(key.group(1))).contains(ada);
     assertThat(output.getAll()).doesNotContain(key.group(1));
+
+    // Used once through the API: the page says when.
+    HttpResponse<String> api =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(base + "/v1/wallet/balance"))
+                    .header("Authorization", "Bearer " + key.group(1))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(api.statusCode()).isEqualTo(200);
+    assertThat(browser.get("/billing/api-keys").body())
+        .doesNotContain("<td>never</td>")
+        .contains("Last used");
   }
 
   private BillingClient signedIn(String email, String account) throws Exception {
