@@ -456,24 +456,26 @@ public final class Ledger {
   }
 
   /**
-   * Usage spent in {@code [from, to)} per day of {@code zone} (days without usage are absent), by
-   * when it happened: an event's own time for metered usage, else when it was posted.
+   * Usage spent in {@code [from, to)} per day of {@code zone} and model (days without usage are
+   * absent; usage posted as a plain amount has no model), by when it happened: an event's own time
+   * for metered usage, else when it was posted.
    */
-  public java.util.SortedMap<java.time.LocalDate, BigDecimal> usagePerDay(
+  public List<DailyUsage> usagePerDay(
       String accountId, Instant from, Instant to, java.time.ZoneId zone) {
-    java.util.SortedMap<java.time.LocalDate, BigDecimal> days = new java.util.TreeMap<>();
-    db.jdbc()
+    return db.jdbc()
         .sql(
-            "SELECT (coalesce(event_at, created_at) AT TIME ZONE ?)::date AS day, -sum(amount)"
-                + " AS spent FROM wallet_transactions WHERE account_id = ? AND type = 'usage'"
-                + " AND coalesce(event_at, created_at) >= ? AND coalesce(event_at, created_at) < ?"
-                + " GROUP BY 1")
+            "SELECT (coalesce(event_at, created_at) AT TIME ZONE ?)::date AS day, model,"
+                + " -sum(amount) AS spent FROM wallet_transactions WHERE account_id = ?"
+                + " AND type = 'usage' AND coalesce(event_at, created_at) >= ?"
+                + " AND coalesce(event_at, created_at) < ? GROUP BY 1, 2 ORDER BY 1, 2")
         .params(zone.getId(), accountId, Timestamp.from(from), Timestamp.from(to))
         .query(
             (rs, row) ->
-                days.put(rs.getObject("day", java.time.LocalDate.class), rs.getBigDecimal("spent")))
+                new DailyUsage(
+                    rs.getObject("day", java.time.LocalDate.class),
+                    rs.getString("model"),
+                    rs.getBigDecimal("spent")))
         .list();
-    return days;
   }
 
   /** The current balance; fails for an unknown account. */

@@ -6,6 +6,7 @@ import dev.walletworker.account.AccountView;
 import dev.walletworker.account.Accounts;
 import dev.walletworker.account.SpendingLimitSettings;
 import dev.walletworker.account.Wallet;
+import dev.walletworker.ledger.DailyUsage;
 import dev.walletworker.ledger.Ledger;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -16,12 +17,12 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.format.TextStyle;
 import java.util.Locale;
-import java.util.SortedMap;
+import java.util.List;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
-/** {@code /billing}: balance, status, this month's spend against the limit, spend per day. */
+/** {@code /billing}: balance, status, this month's spend against the limit, spend per day and model. */
 @Controller
 class OverviewController {
 
@@ -43,13 +44,14 @@ class OverviewController {
     ZoneId zone = clock.getZone();
     LocalDate today = LocalDate.now(clock);
     YearMonth month = YearMonth.from(today);
-    SortedMap<LocalDate, BigDecimal> perDay =
+    List<DailyUsage> perDay =
         ledger.usagePerDay(
             view.account().id(),
             month.atDay(1).atStartOfDay(zone).toInstant(),
             month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant(),
             zone);
-    BigDecimal spent = perDay.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal spent =
+        perDay.stream().map(DailyUsage::spent).reduce(BigDecimal.ZERO, BigDecimal::add);
 
     model.addAttribute("title", "Billing");
     model.addAttribute("balance", PageModel.money(wallet.balance(), currency));
@@ -88,7 +90,10 @@ class OverviewController {
       model.addAttribute("limitBar", SpendChart.limitBar(spent, limit.monthlyLimit()));
       model.addAttribute("limitAction", limit.action().code());
     }
-    model.addAttribute("chart", SpendChart.perDay(month, today, perDay, currency));
+    SpendChart.Drawn chart = SpendChart.perDay(month, today, perDay, currency);
+    model.addAttribute("chart", chart.svg());
+    model.addAttribute("legend", chart.legend());
+    model.addAttribute("hasLegend", !chart.legend().isEmpty());
     model.addAttribute("autoTopUpOn", wallet.autoTopUp().enabled());
     if (wallet.autoTopUp().enabled()) {
       model.addAttribute(

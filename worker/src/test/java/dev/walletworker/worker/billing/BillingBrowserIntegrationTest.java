@@ -9,7 +9,10 @@ import dev.walletworker.account.Accounts;
 import dev.walletworker.account.SettingsChange;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TransactionType;
+import dev.walletworker.ledger.UsageDebit;
+import dev.walletworker.ledger.UsageDetail;
 import dev.walletworker.ledger.WalletTransaction;
+import dev.walletworker.metering.ModelPrices;
 import dev.walletworker.stripe.emulator.StripeEmulator;
 import dev.walletworker.testing.TestDatabase;
 import dev.walletworker.worker.DaemonApplication;
@@ -140,8 +143,22 @@ class BillingBrowserIntegrationTest {
             .stripeCustomerId(stripe.createCustomer("ada@example.com"))
             .paymentMethodId("pm_card_visa"));
     ledger.credit(ada, new BigDecimal("20.00"), TransactionType.REFUND, "Opening balance", null);
+    // $1.25 and $2.50 as plain amounts, $3.75 of one model and $5.00 of another.
+    ModelPrices prices = daemon.getBean(ModelPrices.class);
+    List<String> models = Arrays.asList(null, null, "small-model", "large-model");
     for (int i = 1; i <= 4; i++) {
-      ledger.debitUsage(ada, new BigDecimal("1.25").multiply(BigDecimal.valueOf(i)), null, "r" + i);
+      BigDecimal amount = new BigDecimal("1.25").multiply(BigDecimal.valueOf(i));
+      String model = models.get(i - 1);
+      UsageDetail detail =
+          model == null
+              ? null
+              : new UsageDetail(
+                  model,
+                  1,
+                  1,
+                  0,
+                  prices.set(model, BigDecimal.ONE, BigDecimal.ONE, null, null).id());
+      ledger.postUsage(List.of(new UsageDebit(ada, "r" + i, amount, "API usage", detail, null)));
     }
 
     // Signed out, every page sends the owner to sign in.
@@ -153,7 +170,11 @@ class BillingBrowserIntegrationTest {
     // The overview: balance, month's spend, chart.
     assertThat(text("balance")).isEqualTo("$7.50");
     assertThat(text("spent")).isEqualTo("$12.50");
-    assertThat(browser.driver.findElements(By.cssSelector("svg.chart rect"))).hasSize(1);
+    // Today's bar is stacked by model; the legend lists models by spend, plain amounts last.
+    assertThat(browser.driver.findElements(By.cssSelector("svg.chart rect"))).hasSize(3);
+    assertThat(browser.driver.findElements(By.cssSelector(".legend li")))
+        .extracting(item -> item.getText().replaceAll("\\s+", " "))
+        .containsExactly("large-model $5.00", "small-model $3.75", "Other usage $3.75");
     page("overview");
     browser.phoneScreenshot("overview");
 
