@@ -36,25 +36,27 @@ public enum MailKind {
   TOPUP_FAILED(
       "Auto top-up of {{amount}} failed: {{reason}}",
       new MailPayload.TopUpFailed(
-          new BigDecimal("25"),
-          "USD",
-          new BigDecimal("4.20"),
-          "insufficient_funds",
-          "your card has insufficient funds",
-          1,
-          3,
-          "1 hour")),
+          new MailPayload.Decline(
+              new BigDecimal("25"),
+              "USD",
+              new BigDecimal("4.20"),
+              "insufficient_funds",
+              "your card has insufficient funds",
+              1,
+              3,
+              "1 hour"))),
   TOPUP_DISABLED(
       "Auto top-up is off after {{failures}} declined charges",
       new MailPayload.TopUpDisabled(
-          new BigDecimal("25"),
-          "USD",
-          new BigDecimal("4.20"),
-          "card_declined",
-          "your card was declined",
-          3,
-          3,
-          "1 hour")),
+          new MailPayload.Decline(
+              new BigDecimal("25"),
+              "USD",
+              new BigDecimal("4.20"),
+              "card_declined",
+              "your card was declined",
+              3,
+              3,
+              "1 hour"))),
   ACTION_REQUIRED(
       "Action required: confirm your {{amount}} top-up",
       new MailPayload.ActionRequired(

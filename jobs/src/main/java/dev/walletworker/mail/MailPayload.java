@@ -67,8 +67,13 @@ public sealed interface MailPayload {
     }
   }
 
-  /** An automatic top-up was declined; another is tried after the cool-down. */
-  record TopUpFailed(
+  /**
+   * A declined automatic top-up, as both decline emails tell it.
+   *
+   * @param failures declines in a row, this one included
+   * @param retryAfter the cool-down in words ("1 hour")
+   */
+  record Decline(
       BigDecimal amount,
       String currency,
       BigDecimal balance,
@@ -76,13 +81,8 @@ public sealed interface MailPayload {
       String reason,
       int failures,
       int maxFailures,
-      String retryAfter)
-      implements MailPayload {
-    public MailKind kind() {
-      return MailKind.TOPUP_FAILED;
-    }
-
-    public Map<String, Object> fields() {
+      String retryAfter) {
+    Map<String, Object> fields() {
       return MailPayload.named(
           "amount", amount,
           "currency", currency,
@@ -95,31 +95,25 @@ public sealed interface MailPayload {
     }
   }
 
+  /** An automatic top-up was declined; another is tried after the cool-down. */
+  record TopUpFailed(Decline decline) implements MailPayload {
+    public MailKind kind() {
+      return MailKind.TOPUP_FAILED;
+    }
+
+    public Map<String, Object> fields() {
+      return decline.fields();
+    }
+  }
+
   /** Auto top-up was switched off after declines in a row. */
-  record TopUpDisabled(
-      BigDecimal amount,
-      String currency,
-      BigDecimal balance,
-      String declineCode,
-      String reason,
-      int failures,
-      int maxFailures,
-      String retryAfter)
-      implements MailPayload {
+  record TopUpDisabled(Decline decline) implements MailPayload {
     public MailKind kind() {
       return MailKind.TOPUP_DISABLED;
     }
 
     public Map<String, Object> fields() {
-      return MailPayload.named(
-          "amount", amount,
-          "currency", currency,
-          "balance", balance,
-          "decline_code", declineCode,
-          "reason", reason,
-          "failures", failures,
-          "max_failures", maxFailures,
-          "retry_after", retryAfter);
+      return decline.fields();
     }
   }
 

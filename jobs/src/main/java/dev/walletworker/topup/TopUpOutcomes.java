@@ -209,22 +209,23 @@ public final class TopUpOutcomes {
     Wallets.Declined wallet = wallets.recordDecline(attempt.accountId(), coolDownEnd);
     int failures = wallet.failures();
     String reason = DeclineReasons.words(declined.declineCode(), declined.code());
-    String retryAfter = Durations.words(settings.cooldown());
+    MailPayload.Decline decline =
+        new MailPayload.Decline(
+            attempt.amount(),
+            attempt.currency(),
+            wallet.balance(),
+            code,
+            reason,
+            failures,
+            settings.maxFailures(),
+            Durations.words(settings.cooldown()));
     if (failures >= settings.maxFailures()) {
       wallets.switchOffAutoTopUp(
           attempt.accountId(), failures + " declined charges in a row (last: " + code + ")");
       mail.enqueue(
           attempt.accountId(),
           attempt.id(),
-          new MailPayload.TopUpDisabled(
-              attempt.amount(),
-              attempt.currency(),
-              wallet.balance(),
-              code,
-              reason,
-              failures,
-              settings.maxFailures(),
-              retryAfter));
+          new MailPayload.TopUpDisabled(decline));
       log.warn(
           "auto top-up switched off account={} attempt={} after {} declines (last {})",
           attempt.accountId(),
@@ -235,15 +236,7 @@ public final class TopUpOutcomes {
       mail.enqueue(
           attempt.accountId(),
           attempt.id(),
-          new MailPayload.TopUpFailed(
-              attempt.amount(),
-              attempt.currency(),
-              wallet.balance(),
-              code,
-              reason,
-              failures,
-              settings.maxFailures(),
-              retryAfter));
+          new MailPayload.TopUpFailed(decline));
       log.warn(
           "auto top-up declined account={} attempt={} code={} failures={}/{} retry_after={}",
           attempt.accountId(),
