@@ -1,6 +1,7 @@
 package dev.walletworker.stripe.emulator;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,76 +69,49 @@ record PaymentIntent(
   }
 
   PaymentIntent withStatus(String newStatus) {
+    return moved(newStatus, amountReceived, latestCharge, lastPaymentError, nextAction);
+  }
+
+  /** The customer must act (3-D Secure): Stripe.js handles it with the client secret. */
+  PaymentIntent requiringAction() {
+    return moved(
+        REQUIRES_ACTION,
+        amountReceived,
+        latestCharge,
+        lastPaymentError,
+        Map.of("type", "use_stripe_sdk", "use_stripe_sdk", Map.of()));
+  }
+
+  /** Paid in full by charge {@code chargeId}. */
+  PaymentIntent paid(String chargeId) {
+    return moved(SUCCEEDED, amount, chargeId, null, null);
+  }
+
+  /** Not paid: back to needing a payment method, with why. */
+  PaymentIntent failed(Map<String, Object> error) {
+    return moved(REQUIRES_PAYMENT_METHOD, amountReceived, latestCharge, Maps.frozen(error), null);
+  }
+
+  /** The same PaymentIntent in another state: only these fields ever change. */
+  private PaymentIntent moved(
+      String newStatus,
+      long received,
+      String charge,
+      Map<String, Object> error,
+      Map<String, Object> action) {
     return new PaymentIntent(
         id,
         amount,
-        amountReceived,
+        received,
         currency,
         customer,
         paymentMethod,
         metadata,
         newStatus,
         clientSecret,
-        latestCharge,
-        lastPaymentError,
-        nextAction,
-        description,
-        created);
-  }
-
-  /** The customer must act (3-D Secure): Stripe.js handles it with the client secret. */
-  PaymentIntent requiringAction() {
-    return new PaymentIntent(
-        id,
-        amount,
-        amountReceived,
-        currency,
-        customer,
-        paymentMethod,
-        metadata,
-        REQUIRES_ACTION,
-        clientSecret,
-        latestCharge,
-        lastPaymentError,
-        Map.of("type", "use_stripe_sdk", "use_stripe_sdk", Map.of()),
-        description,
-        created);
-  }
-
-  /** Paid in full by charge {@code chargeId}. */
-  PaymentIntent paid(String chargeId) {
-    return new PaymentIntent(
-        id,
-        amount,
-        amount,
-        currency,
-        customer,
-        paymentMethod,
-        metadata,
-        SUCCEEDED,
-        clientSecret,
-        chargeId,
-        null,
-        null,
-        description,
-        created);
-  }
-
-  /** Not paid: back to needing a payment method, with why. */
-  PaymentIntent failed(Map<String, Object> error) {
-    return new PaymentIntent(
-        id,
-        amount,
-        amountReceived,
-        currency,
-        customer,
-        paymentMethod,
-        metadata,
-        REQUIRES_PAYMENT_METHOD,
-        clientSecret,
-        latestCharge,
-        Maps.frozen(error),
-        null,
+        charge,
+        error,
+        action,
         description,
         created);
   }
@@ -166,18 +140,24 @@ record PaymentIntent(
     return json;
   }
 
+  /** The fields Stripe.js shows a page holding only the client secret (no customer, no metadata). */
+  private static final List<String> PUBLIC_FIELDS =
+      List.of(
+          "id",
+          "object",
+          "amount",
+          "currency",
+          "status",
+          "client_secret",
+          "last_payment_error",
+          "next_action",
+          "livemode");
+
   /** What Stripe.js shows a page holding only the client secret. */
   Map<String, Object> publicJson() {
+    Map<String, Object> all = json();
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("id", id);
-    json.put("object", "payment_intent");
-    json.put("amount", amount);
-    json.put("currency", currency);
-    json.put("status", status);
-    json.put("client_secret", clientSecret);
-    json.put("last_payment_error", lastPaymentError);
-    json.put("next_action", nextAction);
-    json.put("livemode", false);
+    PUBLIC_FIELDS.forEach(field -> json.put(field, all.get(field)));
     return json;
   }
 }
