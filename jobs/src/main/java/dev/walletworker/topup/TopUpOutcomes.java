@@ -222,10 +222,7 @@ public final class TopUpOutcomes {
     if (failures >= settings.maxFailures()) {
       wallets.switchOffAutoTopUp(
           attempt.accountId(), failures + " declined charges in a row (last: " + code + ")");
-      mail.enqueue(
-          attempt.accountId(),
-          attempt.id(),
-          new MailPayload.TopUpDisabled(decline));
+      mail.enqueue(attempt.accountId(), attempt.id(), new MailPayload.TopUpDisabled(decline));
       log.warn(
           "auto top-up switched off account={} attempt={} after {} declines (last {})",
           attempt.accountId(),
@@ -233,10 +230,7 @@ public final class TopUpOutcomes {
           failures,
           code);
     } else {
-      mail.enqueue(
-          attempt.accountId(),
-          attempt.id(),
-          new MailPayload.TopUpFailed(decline));
+      mail.enqueue(attempt.accountId(), attempt.id(), new MailPayload.TopUpFailed(decline));
       log.warn(
           "auto top-up declined account={} attempt={} code={} failures={}/{} retry_after={}",
           attempt.accountId(),

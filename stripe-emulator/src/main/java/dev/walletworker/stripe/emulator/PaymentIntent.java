@@ -140,7 +140,9 @@ record PaymentIntent(
     return json;
   }
 
-  /** The fields Stripe.js shows a page holding only the client secret (no customer, no metadata). */
+  /**
+   * The fields Stripe.js shows a page holding only the client secret (no customer, no metadata).
+   */
   private static final List<String> PUBLIC_FIELDS =
       List.of(
           "id",

@@ -16,13 +16,15 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.format.TextStyle;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
-/** {@code /billing}: balance, status, this month's spend against the limit, spend per day and model. */
+/**
+ * {@code /billing}: balance, status, this month's spend against the limit, spend per day and model.
+ */
 @Controller
 class OverviewController {
 

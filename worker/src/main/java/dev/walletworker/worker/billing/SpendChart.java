@@ -18,8 +18,8 @@ import java.util.TreeMap;
 
 /**
  * Inline SVG drawn on the server (no script, no style attribute, so the pages' policy allows it):
- * the month's spend per day as bars stacked by model, and the month's spend against the limit as one bar. Every
- * value in it is a number or a date made here, never text from a user.
+ * the month's spend per day as bars stacked by model, and the month's spend against the limit as
+ * one bar. Every value in it is a number or a date made here, never text from a user.
  */
 final class SpendChart {
 
@@ -57,7 +57,8 @@ final class SpendChart {
     List<String> ranked =
         totals.entrySet().stream()
             .sorted(
-                Comparator.comparing((Map.Entry<String, BigDecimal> e) -> e.getKey().equals(UNPRICED))
+                Comparator.comparing(
+                        (Map.Entry<String, BigDecimal> e) -> e.getKey().equals(UNPRICED))
                     .thenComparing(Map.Entry.<String, BigDecimal>comparingByValue().reversed())
                     .thenComparing(Map.Entry.comparingByKey()))
             .map(Map.Entry::getKey)
@@ -190,7 +191,9 @@ final class SpendChart {
     return models && plain ? "Other models and usage" : models ? "Other models" : UNPRICED;
   }
 
-  /** Model names are the gateway's text (letters, digits and {@code ._:/-}), escaped all the same. */
+  /**
+   * Model names are the gateway's text (letters, digits and {@code ._:/-}), escaped all the same.
+   */
   private static String escape(String text) {
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }

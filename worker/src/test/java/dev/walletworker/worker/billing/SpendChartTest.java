@@ -34,7 +34,9 @@ class SpendChartTest {
             org.assertj.core.groups.Tuple.tuple("large", "$4.50"),
             org.assertj.core.groups.Tuple.tuple("small", "$1.25"),
             org.assertj.core.groups.Tuple.tuple("Other usage", "$9.00"));
-    assertThat(chart.legend()).extracting(SpendChart.Series::model).containsExactly(true, true, false);
+    assertThat(chart.legend())
+        .extracting(SpendChart.Series::model)
+        .containsExactly(true, true, false);
     List<String> titles = titles(chart.svg());
     assertThat(titles)
         .containsExactly(
@@ -67,7 +69,9 @@ class SpendChartTest {
     assertThat(chart.legend().get(5).total()).isEqualTo("$8.00");
     assertThat(chart.legend()).extracting(SpendChart.Series::color).doesNotHaveDuplicates();
     // Day 1: five own segments and one grey for m6 and m7 together; day 2: the plain amount.
-    assertThat(titles(chart.svg())).hasSize(7).contains("2026-11-01, Other models and usage: $7.00");
+    assertThat(titles(chart.svg()))
+        .hasSize(7)
+        .contains("2026-11-01, Other models and usage: $7.00");
   }
 
   @Test
