@@ -2,14 +2,12 @@ package dev.walletworker.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.walletworker.testing.BinWorker;
+import dev.walletworker.testing.BinWorker.Run;
+import dev.walletworker.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +25,8 @@ class BinWorkerDemoProcessIntegrationTest {
   void theDemoRunsTheWholeSystemAndReconciles() throws Exception {
     Run demo = worker("demo", "--accounts", "60", "--days", "6");
 
-    assertThat(demo.code).as(demo.err).isZero();
-    assertThat(demo.out)
+    assertThat(demo.code()).as(demo.err()).isZero();
+    assertThat(demo.out())
         .contains(
             "wallet-worker demo: 60 accounts, 6 simulated days of usage",
             "auto top-ups charged",
@@ -41,49 +39,24 @@ class BinWorkerDemoProcessIntegrationTest {
         .containsPattern("/billing/sign-in/link\\?token=[A-Za-z0-9_-]{43}\n");
     assertThat(workDir.resolve("var/demo/mail")).isDirectoryContaining("glob:**.eml");
     // And again: the demo starts from a fresh database each time.
-    assertThat(worker("demo", "--accounts", "20", "--days", "2").code).isZero();
+    assertThat(worker("demo", "--accounts", "20", "--days", "2").code()).isZero();
   }
 
   @Test
   void theDemoSharesTheWorkersCommandLine() throws Exception {
     Run help = worker("demo", "--help");
-    assertThat(help.code).as(help.err).isZero();
-    assertThat(help.out).contains("Usage: bin/worker demo", "--accounts", "--days", "--serve");
+    assertThat(help.code()).as(help.err()).isZero();
+    assertThat(help.out()).contains("Usage: bin/worker demo", "--accounts", "--days", "--serve");
 
     Run bad = worker("demo", "--accounts", "0");
-    assertThat(bad.code).isEqualTo(2);
-    assertThat(bad.out).isEmpty();
-    assertThat(bad.err)
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.out()).isEmpty();
+    assertThat(bad.err())
         .isEqualTo("error: --accounts must be between 1 and 100000 (see bin/worker demo --help)\n");
     assertThat(workDir.resolve("var")).doesNotExist();
   }
 
   private Run worker(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(ROOT.resolve("bin/worker").toString());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
-    builder.environment().remove("DATABASE_URL");
-    builder.environment().put("EMBEDDED_DB_PORT", String.valueOf(freePort()));
-    Path out = workDir.resolve("stdout.txt");
-    Path err = workDir.resolve("stderr.txt");
-    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process process = builder.start();
-    if (!process.waitFor(180, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("bin/worker " + String.join(" ", args) + " did not finish");
-    }
-    return new Run(
-        process.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    return BinWorker.run(ROOT, workDir, FreePorts.next(), Map.of(), args);
   }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private record Run(int code, String out, String err) {}
 }

@@ -3,13 +3,12 @@ package dev.walletworker.worker.process;
 import static java.nio.file.StandardCopyOption.COPY_ATTRIBUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.walletworker.testing.BinWorker;
+import dev.walletworker.testing.BinWorker.Run;
 import dev.walletworker.testing.FreePorts;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -31,27 +30,27 @@ class BinWorkerProcessIntegrationTest {
     String port = String.valueOf(FreePorts.next());
 
     Run created = worker(port, "accounts", "create", "--email", "first@example.com", "--json");
-    assertThat(created.code).as(created.err).isZero();
-    String id = created.out.replaceAll("(?s).*\"id\" : \"(acct_[a-z0-9]+)\".*", "$1");
+    assertThat(created.code()).as(created.err()).isZero();
+    String id = created.out().replaceAll("(?s).*\"id\" : \"(acct_[a-z0-9]+)\".*", "$1");
     assertThat(id).matches("acct_[a-z0-9]{16}");
     assertThat(workDir.resolve("var/pg/PG_VERSION")).exists();
 
     Run credited = worker(port, "wallet", "credit", id, "--amount", "50", "--type", "topup");
-    assertThat(credited.code).as(credited.err).isZero();
-    assertThat(credited.out).contains("bonus 2.50", "balance 52.50");
+    assertThat(credited.code()).as(credited.err()).isZero();
+    assertThat(credited.out()).contains("bonus 2.50", "balance 52.50");
 
     Run shown = worker(port, "accounts", "show", id, "--json");
-    assertThat(shown.code).as(shown.err).isZero();
-    assertThat(shown.out).contains("\"balance\" : 52.50");
+    assertThat(shown.code()).as(shown.err()).isZero();
+    assertThat(shown.out()).contains("\"balance\" : 52.50");
   }
 
   @Test
   void badUsageIsOneLineOnStderrAndExitTwo() throws Exception {
     Run run = worker(String.valueOf(FreePorts.next()), "wallet", "usage");
 
-    assertThat(run.code).isEqualTo(2);
-    assertThat(run.out).isEmpty();
-    assertThat(run.err.strip()).startsWith("error: Missing required").doesNotContain("\n");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err().strip()).startsWith("error: Missing required").doesNotContain("\n");
     // Refused before any database was started.
     assertThat(workDir.resolve("var")).doesNotExist();
   }
@@ -68,9 +67,9 @@ class BinWorkerProcessIntegrationTest {
             "jobs",
             "list");
 
-    assertThat(run.code).isEqualTo(1);
-    assertThat(run.out).isEmpty();
-    assertThat(run.err)
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
         .isEqualTo(
             "error: AUTO_TOPUP_CONCURRENCY (wallet.topup.concurrency) must be at least 1, was 0\n");
   }
@@ -90,8 +89,8 @@ class BinWorkerProcessIntegrationTest {
     Files.createFile(root.resolve("worker/target/cli.failed"));
     Run plain =
         worker(root, port, Map.of(), "accounts", "create", "--email", "a@example.com", "--json");
-    assertThat(plain.code).as(plain.err).isZero();
-    assertThat(plain.out).startsWith("{").contains("\"id\" : \"acct_");
+    assertThat(plain.code()).as(plain.err()).isZero();
+    assertThat(plain.out()).startsWith("{").contains("\"id\" : \"acct_");
     assertThat(root.resolve("worker/target/cli")).doesNotExist();
 
     // An archive the JVM refuses (another JVM's, a damaged file): not a word about it on stdout.
@@ -115,9 +114,9 @@ class BinWorkerProcessIntegrationTest {
     Files.writeString(
         cli.resolve("java"), new String(java.getInputStream().readAllBytes()).strip() + "\n");
     Run foreign = worker(root, port, Map.of(), "jobs", "list", "--json");
-    assertThat(foreign.code).as(foreign.err).isZero();
-    assertThat(foreign.out).startsWith("{").contains("\"jobs\" : [");
-    assertThat(foreign.err).isEmpty();
+    assertThat(foreign.code()).as(foreign.err()).isZero();
+    assertThat(foreign.out()).startsWith("{").contains("\"jobs\" : [");
+    assertThat(foreign.err()).isEmpty();
   }
 
   private Run worker(String port, String... args) throws IOException, InterruptedException {
@@ -131,26 +130,6 @@ class BinWorkerProcessIntegrationTest {
 
   private Run worker(Path root, String port, Map<String, String> env, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(root.resolve("bin/worker").toString());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
-    builder.environment().remove("DATABASE_URL");
-    builder.environment().put("EMBEDDED_DB_PORT", port);
-    builder.environment().putAll(env);
-    Path out = workDir.resolve("stdout.txt");
-    Path err = workDir.resolve("stderr.txt");
-    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process process = builder.start();
-    if (!process.waitFor(180, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("bin/worker " + String.join(" ", args) + " did not finish");
-    }
-    return new Run(
-        process.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    return BinWorker.run(root, workDir, Integer.parseInt(port), env, args);
   }
-
-  private record Run(int code, String out, String err) {}
 }
