@@ -80,8 +80,14 @@ final class DaemonProcess implements AutoCloseable {
     Path logs = Path.of("target/daemon-logs");
     Files.createDirectories(logs);
     Path log = logs.resolve(name + "-" + System.currentTimeMillis() + ".log");
-    List<String> command =
-        new ArrayList<>(List.of("java", "-Xmx256m", "-jar", JAR.toString(), "run"));
+    List<String> command = new ArrayList<>(List.of("java", "-Xmx256m"));
+    // -Ddaemon.jvm-options="-XX:StartFlightRecording=…": flags for a profile of a benchmark's
+    // daemon (split on spaces); none by default.
+    String extra = System.getProperty("daemon.jvm-options", "").strip();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-jar", JAR.toString(), "run"));
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> environment = builder.environment();
     environment.put("DATABASE_URL", target.url());
