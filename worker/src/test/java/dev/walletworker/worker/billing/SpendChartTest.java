@@ -91,6 +91,29 @@ class SpendChartTest {
     assertThat(chart.svg()).contains("a&lt;b&gt;&amp;c").doesNotContain("a<b>");
   }
 
+  @Test
+  void barsOfOneValueAreScaledToTheHighestWithTheirTicksInsideTheChart() {
+    List<SpendChart.Bar> bars = new ArrayList<>();
+    for (int day = 1; day <= 30; day++) {
+      bars.add(
+          new SpendChart.Bar(
+              BigDecimal.valueOf(day % 3),
+              "day " + day + " <runs>",
+              day == 1 || day == 30 ? Integer.toString(day) : null,
+              day == 29));
+    }
+
+    String svg = SpendChart.bars("Runs \"per\" day", bars);
+
+    // Days 3, 6, … are 0: no bar. Twenty bars of 1 or 2; the highest (2) fills 170 units.
+    assertThat(titles(svg)).hasSize(20).contains("day 2 &lt;runs&gt;");
+    assertThat(svg)
+        .contains("aria-label=\"Runs &quot;per&quot; day\"")
+        .contains("height=\"170.0\"");
+    assertThat(fills(svg)).containsOnly("#3b5bdb", "#1c3faa").containsOnlyOnce("#1c3faa");
+    assertThat(svg).contains("text-anchor=\"start\"").contains("text-anchor=\"end\"");
+  }
+
   private static List<String> titles(String svg) {
     return all(Pattern.compile("<rect [^>]*><title>([^<]*)</title>"), svg);
   }
