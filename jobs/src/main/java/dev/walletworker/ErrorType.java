@@ -20,7 +20,9 @@ public enum ErrorType {
   /** A hold would take month-to-date spend and active holds past a blocking spending limit. */
   SPENDING_LIMIT("spending_limit"),
   HOLD_NOT_FOUND("hold_not_found"),
-  /** The hold was settled otherwise: a released hold cannot be captured, a captured one released. */
+  /**
+   * The hold was settled otherwise: a released hold cannot be captured, a captured one released.
+   */
   HOLD_SETTLED("hold_settled");
 
   private final String code;

@@ -28,9 +28,9 @@ public final class Wallets {
 
   /**
    * A wallet that needs an automatic top-up: on, its available balance (less active holds: a large
-   * hold starts a top-up before its capture) below its threshold, with a card on file. Indexed
-   * by {@code wallets_auto_topup_candidates} (V15); {@code wallets_watch} wakes the job when a
-   * wallet becomes one (R__wallets_watch.sql). Over the alias {@code w}.
+   * hold starts a top-up before its capture) below its threshold, with a card on file. Indexed by
+   * {@code wallets_auto_topup_candidates} (V15); {@code wallets_watch} wakes the job when a wallet
+   * becomes one (R__wallets_watch.sql). Over the alias {@code w}.
    */
   public static final String AUTO_TOPUP_CANDIDATE =
       "w.auto_topup_enabled AND w.available < w.auto_topup_threshold"
@@ -256,9 +256,9 @@ public final class Wallets {
   }
 
   /**
-   * Reserves {@code amount} (positive) or gives back {@code -amount} of the balance for a hold, under
-   * the wallet's row lock the caller holds. Fires {@code wallets_watch}: a hold that takes the
-   * available balance below a threshold wakes auto top-up and alerts at once.
+   * Reserves {@code amount} (positive) or gives back {@code -amount} of the balance for a hold,
+   * under the wallet's row lock the caller holds. Fires {@code wallets_watch}: a hold that takes
+   * the available balance below a threshold wakes auto top-up and alerts at once.
    */
   public void changeHeld(String accountId, BigDecimal amount, Instant at) {
     db.jdbc()
@@ -269,7 +269,8 @@ public final class Wallets {
 
   /** The balance, what holds reserve and the currency; empty when there is no such wallet. */
   public Optional<Map<String, Object>> balances(String accountId) {
-    return db.jdbc()
+    return db
+        .jdbc()
         .sql("SELECT balance, held, available, currency FROM wallets WHERE account_id = ?")
         .param(accountId)
         .query()

@@ -86,11 +86,15 @@ public final class HoldTransfers {
    * both null for a capture of nothing.
    */
   public record Captured(
-      Hold hold, BigDecimal amount, String transactionId, BigDecimal balanceAfter, boolean replay) {}
+      Hold hold,
+      BigDecimal amount,
+      String transactionId,
+      BigDecimal balanceAfter,
+      boolean replay) {}
 
   /**
-   * Reserves the request's worst case. The same request id for the account again returns that
-   * hold, whatever it became. Refused, holding nothing: {@code account_not_found}, {@code
+   * Reserves the request's worst case. The same request id for the account again returns that hold,
+   * whatever it became. Refused, holding nothing: {@code account_not_found}, {@code
    * account_blocked}, {@code insufficient_funds} (the available balance is below the amount),
    * {@code spending_limit} (month-to-date spend + active holds + this hold would pass a blocking
    * limit), {@code invalid_request}.
@@ -239,11 +243,11 @@ public final class HoldTransfers {
   }
 
   /**
-   * Captures the hold for what the request actually used: one usage row priced at the hold's
-   * price version (tokens) or of the amount, the rest released. Never refused for money: above the
-   * hold, and even above the available balance, it posts (the usage was served). A hold that
-   * expired still posts (a late settlement); a released one is refused ({@code hold_settled}).
-   * Capturing again returns the first result.
+   * Captures the hold for what the request actually used: one usage row priced at the hold's price
+   * version (tokens) or of the amount, the rest released. Never refused for money: above the hold,
+   * and even above the available balance, it posts (the usage was served). A hold that expired
+   * still posts (a late settlement); a released one is refused ({@code hold_settled}). Capturing
+   * again returns the first result.
    *
    * @param accountId the account the caller means, or null; a hold of another account is not found
    */
@@ -297,8 +301,7 @@ public final class HoldTransfers {
           BigDecimal balanceAfter = null;
           if (cost.signum() > 0) {
             WalletTransaction row =
-                ledger.postCapture(
-                    hold.accountId(), hold.id(), cost, release, description, usage);
+                ledger.postCapture(hold.accountId(), hold.id(), cost, release, description, usage);
             transactionId = row.id();
             balanceAfter = row.balanceAfter();
           } else if (release.signum() > 0) {
@@ -355,8 +358,8 @@ public final class HoldTransfers {
   }
 
   /**
-   * Expires up to {@code limit} holds past their {@code expires_at}, each in its own transaction
-   * (a crash loses at most the one in flight, which stays held and is expired by the next run).
+   * Expires up to {@code limit} holds past their {@code expires_at}, each in its own transaction (a
+   * crash loses at most the one in flight, which stays held and is expired by the next run).
    *
    * @return how many were expired
    */
@@ -415,9 +418,7 @@ public final class HoldTransfers {
                     ErrorType.HOLD_NOT_FOUND,
                     "No hold "
                         + Texts.abbreviate(String.valueOf(holdId))
-                        + (accountId == null
-                            ? ""
-                            : " for account " + Texts.abbreviate(accountId)),
+                        + (accountId == null ? "" : " for account " + Texts.abbreviate(accountId)),
                     "hold_id"));
   }
 

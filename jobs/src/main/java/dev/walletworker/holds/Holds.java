@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code holds} table: the only code with SQL against it. Its callers lock the wallet row
- * first ({@link dev.walletworker.account.Wallets}), then the hold, as the ledger does.
+ * The {@code holds} table: the only code with SQL against it. Its callers lock the wallet row first
+ * ({@link dev.walletworker.account.Wallets}), then the hold, as the ledger does.
  */
 public final class Holds {
 
@@ -48,7 +48,11 @@ public final class Holds {
   }
 
   public Optional<Hold> find(String holdId) {
-    return db.jdbc().sql("SELECT * FROM holds WHERE id = ?").param(holdId).query(Holds::map).optional();
+    return db.jdbc()
+        .sql("SELECT * FROM holds WHERE id = ?")
+        .param(holdId)
+        .query(Holds::map)
+        .optional();
   }
 
   /** The account's hold made for the caller's {@code requestId}. */
@@ -134,9 +138,10 @@ public final class Holds {
     }
     db.jdbc()
         .sql("SELECT status, count(*) FROM holds GROUP BY status")
-        .query(rs -> {
-          counts.put(HoldStatus.fromCode(rs.getString(1)), rs.getLong(2));
-        });
+        .query(
+            rs -> {
+              counts.put(HoldStatus.fromCode(rs.getString(1)), rs.getLong(2));
+            });
     return counts;
   }
 

@@ -8,14 +8,14 @@ import dev.walletworker.WalletException;
 import dev.walletworker.account.Accounts;
 import dev.walletworker.account.SettingsChange;
 import dev.walletworker.account.Wallets;
-import dev.walletworker.ledger.Ledger;
-import dev.walletworker.ledger.TransactionType;
-import dev.walletworker.ledger.UsageDebit;
-import dev.walletworker.ledger.UsageOutcome;
 import dev.walletworker.holds.HoldTransfers.Actual;
 import dev.walletworker.holds.HoldTransfers.Captured;
 import dev.walletworker.holds.HoldTransfers.Created;
 import dev.walletworker.holds.HoldTransfers.NewHold;
+import dev.walletworker.ledger.Ledger;
+import dev.walletworker.ledger.TransactionType;
+import dev.walletworker.ledger.UsageDebit;
+import dev.walletworker.ledger.UsageOutcome;
 import dev.walletworker.metering.ModelPrices;
 import dev.walletworker.testing.MutableClock;
 import dev.walletworker.testing.TestDatabase;
@@ -65,7 +65,8 @@ class HoldTransfersIntegrationTest {
     assertThat(created.hold().id()).matches("hold_[a-z0-9]{24}");
     assertThat(created.hold().expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(10)));
     assertThat(created.available()).isEqualByComparingTo("9.30");
-    assertThat(wallet()).containsEntry("balance", new BigDecimal("10.000000"))
+    assertThat(wallet())
+        .containsEntry("balance", new BigDecimal("10.000000"))
         .containsEntry("held", new BigDecimal("0.700000"))
         .containsEntry("available", new BigDecimal("9.300000"));
     assertThat(ledger.history(account, 10, null).transactions()).hasSize(1);
@@ -121,8 +122,10 @@ class HoldTransfersIntegrationTest {
   @Test
   void capturingTwiceReturnsTheFirstResultAndPostsOnce() {
     Hold hold = transfers.hold(amount("req-1", account, "3.00")).hold();
-    Captured first = transfers.capture(hold.id(), account, new Actual(null, null, null, bd("1.25")));
-    Captured second = transfers.capture(hold.id(), account, new Actual(null, null, null, bd("2.50")));
+    Captured first =
+        transfers.capture(hold.id(), account, new Actual(null, null, null, bd("1.25")));
+    Captured second =
+        transfers.capture(hold.id(), account, new Actual(null, null, null, bd("2.50")));
 
     assertThat(second.replay()).isTrue();
     assertThat(second.transactionId()).isEqualTo(first.transactionId());
@@ -146,7 +149,8 @@ class HoldTransfersIntegrationTest {
         .extracting(e -> ((WalletException) e).type())
         .isEqualTo(ErrorType.INSUFFICIENT_FUNDS);
     UsageOutcome usage =
-        ledger.postUsage(List.of(new UsageDebit(account, "u-1", bd("0.01"), "API usage", null, null)))
+        ledger
+            .postUsage(List.of(new UsageDebit(account, "u-1", bd("0.01"), "API usage", null, null)))
             .get(0);
     assertThat(usage).isInstanceOf(UsageOutcome.Refused.class);
     // A credit on a negative balance is fine, even if it leaves it below zero.
@@ -170,7 +174,8 @@ class HoldTransfersIntegrationTest {
     transfers.hold(amount("req-1", account, "8.00"));
 
     UsageOutcome usage =
-        ledger.postUsage(List.of(new UsageDebit(account, "u-1", bd("2.50"), "API usage", null, null)))
+        ledger
+            .postUsage(List.of(new UsageDebit(account, "u-1", bd("2.50"), "API usage", null, null)))
             .get(0);
     assertThat(usage).isInstanceOf(UsageOutcome.Refused.class);
     assertThat(((UsageOutcome.Refused) usage).message()).contains("available balance is 2.00");
@@ -186,12 +191,14 @@ class HoldTransfersIntegrationTest {
     assertThatThrownBy(() -> transfers.hold(amount("req-2", account, "2.01")))
         .extracting(e -> ((WalletException) e).type())
         .isEqualTo(ErrorType.INSUFFICIENT_FUNDS);
-    assertThat(transfers.hold(amount("req-3", account, "2.00")).available()).isEqualByComparingTo("0");
+    assertThat(transfers.hold(amount("req-3", account, "2.00")).available())
+        .isEqualByComparingTo("0");
   }
 
   @Test
   void aHoldIsRefusedWhenSpendPlusActiveHoldsWouldPassABlockingLimit() {
-    accounts.updateSettings(account, new SettingsChange().limitEnabled(true).monthlyLimit(bd("5.00")));
+    accounts.updateSettings(
+        account, new SettingsChange().limitEnabled(true).monthlyLimit(bd("5.00")));
     ledger.postUsage(List.of(new UsageDebit(account, "u-1", bd("2.00"), "API usage", null, null)));
     transfers.hold(amount("req-1", account, "2.00"));
 
@@ -245,7 +252,8 @@ class HoldTransfersIntegrationTest {
     assertThat(transfers.release(hold.id(), null).status()).isEqualTo(HoldStatus.RELEASED);
     assertThat(wallet().get("held")).isEqualTo(new BigDecimal("0.000000"));
     assertThat(
-            refusal(() -> transfers.capture(hold.id(), null, new Actual(null, null, null, bd("1")))))
+            refusal(
+                () -> transfers.capture(hold.id(), null, new Actual(null, null, null, bd("1")))))
         .isEqualTo(ErrorType.HOLD_SETTLED);
     assertThat(usageRows()).isZero();
   }
@@ -256,9 +264,11 @@ class HoldTransfersIntegrationTest {
     Hold hold = transfers.hold(amount("req-1", account, "4.00")).hold();
 
     assertThat(
-            refusal(() -> transfers.capture(hold.id(), other, new Actual(null, null, null, bd("1")))))
+            refusal(
+                () -> transfers.capture(hold.id(), other, new Actual(null, null, null, bd("1")))))
         .isEqualTo(ErrorType.HOLD_NOT_FOUND);
-    assertThat(refusal(() -> transfers.release(hold.id(), other))).isEqualTo(ErrorType.HOLD_NOT_FOUND);
+    assertThat(refusal(() -> transfers.release(hold.id(), other)))
+        .isEqualTo(ErrorType.HOLD_NOT_FOUND);
     assertThat(holds.find(hold.id()).orElseThrow().status()).isEqualTo(HoldStatus.HELD);
   }
 
@@ -266,7 +276,8 @@ class HoldTransfersIntegrationTest {
   void expiryReleasesHoldsPastTheirTimeAndALateCaptureStillPostsOnce() {
     Hold shortHold =
         transfers
-            .hold(new NewHold("req-1", account, null, null, null, bd("3.00"), Duration.ofSeconds(30)))
+            .hold(
+                new NewHold("req-1", account, null, null, null, bd("3.00"), Duration.ofSeconds(30)))
             .hold();
     transfers.hold(amount("req-2", account, "2.00"));
     assertThat(holds.nextExpiry()).contains(shortHold.expiresAt());
@@ -286,7 +297,10 @@ class HoldTransfersIntegrationTest {
     assertThat(wallet())
         .containsEntry("balance", new BigDecimal("7.250000"))
         .containsEntry("held", new BigDecimal("2.000000"));
-    assertThat(transfers.capture(shortHold.id(), null, new Actual(null, null, null, bd("2.75"))).replay())
+    assertThat(
+            transfers
+                .capture(shortHold.id(), null, new Actual(null, null, null, bd("2.75")))
+                .replay())
         .isTrue();
     assertThat(usageRows()).isEqualTo(1);
   }
@@ -322,8 +336,10 @@ class HoldTransfersIntegrationTest {
 
   private boolean lowBalanceCandidate() {
     return db.jdbc()
-        .sql("SELECT EXISTS (SELECT 1 FROM wallets w WHERE w.account_id = ? AND "
-            + Wallets.LOW_BALANCE_CANDIDATE + ")")
+        .sql(
+            "SELECT EXISTS (SELECT 1 FROM wallets w WHERE w.account_id = ? AND "
+                + Wallets.LOW_BALANCE_CANDIDATE
+                + ")")
         .param(account)
         .query(Boolean.class)
         .single();

@@ -82,7 +82,12 @@ class HoldsConcurrencyIntegrationTest {
                         transfers
                             .hold(
                                 new NewHold(
-                                    "r-" + thread + "-" + i, account, null, null, null, amount,
+                                    "r-" + thread + "-" + i,
+                                    account,
+                                    null,
+                                    null,
+                                    null,
+                                    amount,
                                     null))
                             .hold();
                   } catch (WalletException e) {
