@@ -10,10 +10,15 @@ ALTER TABLE wallets
     ADD COLUMN available NUMERIC(20,6) GENERATED ALWAYS AS (balance - held) STORED;
 
 -- Served usage is never refused: a capture above its hold and the available balance still posts,
--- and only a capture may take a balance below zero. Every balance change has its ledger row, so
--- the rule is kept on the row (below); the wallet's own CHECK (balance >= 0) is dropped, as a
--- wallet row cannot tell which change wrote it.
-ALTER TABLE wallets DROP CONSTRAINT wallets_balance_check;
+-- and only a capture may take a balance below zero. capture_overdraft is how far captures took it
+-- below zero and credits have not yet made good: written by the capture (Ledger.postCapture) and
+-- reduced by credits, never by anything else, so CHECK (balance >= 0) becomes
+-- CHECK (balance >= -capture_overdraft): any other change that would leave the balance below zero,
+-- or below where the captures left it, is still refused by the database.
+ALTER TABLE wallets
+    ADD COLUMN capture_overdraft NUMERIC(20,6) NOT NULL DEFAULT 0 CHECK (capture_overdraft >= 0),
+    DROP CONSTRAINT wallets_balance_check,
+    ADD CONSTRAINT wallets_balance_check CHECK (balance >= -capture_overdraft);
 
 CREATE TABLE holds (
     id               TEXT          PRIMARY KEY CHECK (id ~ '^hold_[a-z0-9]{24}$'),
@@ -62,8 +67,8 @@ CREATE UNIQUE INDEX wallet_transactions_one_capture ON wallet_transactions (hold
 ALTER TABLE holds ADD CONSTRAINT holds_transaction FOREIGN KEY (transaction_id)
     REFERENCES wallet_transactions (id);
 
--- A balance below zero only after a capture (a credit raising a negative balance may still
--- leave it below zero).
+-- A ledger row below zero only for a capture, or a credit raising a balance a capture left below
+-- zero (which may still leave it below zero); a usage row without a hold never goes below zero.
 ALTER TABLE wallet_transactions DROP CONSTRAINT wallet_transactions_balance_after_check;
 ALTER TABLE wallet_transactions ADD CONSTRAINT wallet_transactions_balance_after CHECK (
     balance_after >= 0 OR hold_id IS NOT NULL OR amount > 0);

@@ -388,8 +388,11 @@ public final class Ledger {
     Timestamp at = Timestamp.from(now);
     db.jdbc()
         .sql(
+            // capture_overdraft: how far below zero the captures have taken the balance, the
+            // only way below zero the wallet's CHECK allows (V15).
             "WITH wallet AS (UPDATE wallets SET balance = ?, held = held - ?, updated_at = ?,"
-                + " spend_month = ?, spend_month_to_date = ? WHERE account_id = ?)"
+                + " spend_month = ?, spend_month_to_date = ?,"
+                + " capture_overdraft = GREATEST(0, -?::numeric) WHERE account_id = ?)"
                 + " INSERT INTO wallet_transactions (id, account_id, type, amount, balance_after,"
                 + " description, created_at, model, input_tokens, output_tokens,"
                 + " cached_input_tokens, price_id, event_at, hold_id)"
@@ -401,6 +404,7 @@ public final class Ledger {
                 at,
                 java.sql.Date.valueOf(wallet.spendMonth),
                 wallet.spend,
+                wallet.balance,
                 accountId,
                 row.id(),
                 accountId,
@@ -685,7 +689,7 @@ public final class Ledger {
             null,
             null);
     Timestamp at = Timestamp.from(now);
-    List<Object> params = new ArrayList<>(List.of(balanceAfter, at, accountId));
+    List<Object> params = new ArrayList<>(List.of(balanceAfter, at, balanceAfter, accountId));
     params.addAll(
         Arrays.asList(
             row.id(),
@@ -700,7 +704,10 @@ public final class Ledger {
     // The balance and its ledger row in one statement: one round trip, and both or neither.
     db.jdbc()
         .sql(
-            "WITH wallet AS (UPDATE wallets SET balance = ?, updated_at = ? WHERE account_id = ?)"
+            // A credit makes good what captures took below zero (see V15's capture_overdraft).
+            "WITH wallet AS (UPDATE wallets SET balance = ?, updated_at = ?,"
+                + " capture_overdraft = LEAST(capture_overdraft, GREATEST(0, -?::numeric))"
+                + " WHERE account_id = ?)"
                 + " INSERT INTO wallet_transactions (id, account_id, type, amount, balance_after,"
                 + " description, reference, related_txn_id, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")

@@ -153,9 +153,22 @@ class HoldTransfersIntegrationTest {
             .postUsage(List.of(new UsageDebit(account, "u-1", bd("0.01"), "API usage", null, null)))
             .get(0);
     assertThat(usage).isInstanceOf(UsageOutcome.Refused.class);
-    // A credit on a negative balance is fine, even if it leaves it below zero.
+    assertThat(overdraft()).isEqualByComparingTo("2.50");
+    // A credit on a negative balance is fine, even if it leaves it below zero; it makes good
+    // part of what the capture took below zero.
     ledger.credit(account, bd("1.00"), TransactionType.REFUND, "goodwill", null);
     assertThat(wallets.balance(account)).contains(new BigDecimal("-1.500000"));
+    assertThat(overdraft()).isEqualByComparingTo("1.50");
+    // The database itself refuses the balance any lower than the captures left it.
+    assertThatThrownBy(
+            () ->
+                db.jdbc()
+                    .sql("UPDATE wallets SET balance = -1.51 WHERE account_id = ?")
+                    .param(account)
+                    .update())
+        .hasMessageContaining("wallets_balance_check");
+    ledger.credit(account, bd("5.00"), TransactionType.REFUND, "top-up", null);
+    assertThat(overdraft()).isEqualByComparingTo("0");
     // Any other row taking a balance below zero is refused by the database itself.
     assertThatThrownBy(
             () ->
@@ -334,6 +347,43 @@ class HoldTransfersIntegrationTest {
     assertThat(lowBalanceCandidate()).isFalse();
   }
 
+  @Test
+  void aHoldThatCrossesAThresholdWakesAutoTopUpAndAlertsAtCommit() throws Exception {
+    db.jdbc()
+        .sql(
+            "UPDATE wallets SET low_balance_alert_enabled = true, low_balance_alert_threshold = 5,"
+                + " auto_topup_enabled = true, auto_topup_threshold = 4, auto_topup_amount = 25,"
+                + " stripe_customer_id = 'cus_a', stripe_payment_method_id = 'pm_a'"
+                + " WHERE account_id = ?")
+        .param(account)
+        .update();
+    try (java.sql.Connection listener = db.dataSource().getConnection();
+        java.sql.Statement listen = listener.createStatement()) {
+      listen.execute("LISTEN wallet_wakeup");
+      transfers.hold(amount("req-1", account, "4.00")); // available 6.00: no crossing
+      assertThat(notifications(listener)).isEmpty();
+
+      transfers.hold(amount("req-2", account, "3.00")); // available 3.00: below both
+
+      assertThat(notifications(listener))
+          .containsExactlyInAnyOrder("low-balance-alerts", "auto-topup");
+      listen.execute("UNLISTEN *"); // the connection goes back to the pool
+    }
+  }
+
+  private static List<String> notifications(java.sql.Connection listener) throws Exception {
+    List<String> payloads = new java.util.ArrayList<>();
+    org.postgresql.PGConnection pg = listener.unwrap(org.postgresql.PGConnection.class);
+    // Delivered at the hold's commit, before hold() returns; a short wait reads them.
+    org.postgresql.PGNotification[] batch = pg.getNotifications(500);
+    if (batch != null) {
+      for (org.postgresql.PGNotification n : batch) {
+        payloads.add(n.getParameter());
+      }
+    }
+    return payloads;
+  }
+
   private boolean lowBalanceCandidate() {
     return db.jdbc()
         .sql(
@@ -372,6 +422,14 @@ class HoldTransfersIntegrationTest {
         .param(account)
         .query()
         .singleRow();
+  }
+
+  private BigDecimal overdraft() {
+    return db.jdbc()
+        .sql("SELECT capture_overdraft FROM wallets WHERE account_id = ?")
+        .param(account)
+        .query(BigDecimal.class)
+        .single();
   }
 
   private BigDecimal spend() {
