@@ -361,7 +361,7 @@ class HoldTransfersIntegrationTest {
         java.sql.Statement listen = listener.createStatement()) {
       listen.execute("LISTEN wallet_wakeup");
       transfers.hold(amount("req-1", account, "4.00")); // available 6.00: no crossing
-      assertThat(notifications(listener)).isEmpty();
+      assertThat(notifications(listener)).doesNotContain("low-balance-alerts", "auto-topup");
 
       transfers.hold(amount("req-2", account, "3.00")); // available 3.00: below both
 
@@ -369,6 +369,26 @@ class HoldTransfersIntegrationTest {
           .containsExactlyInAnyOrder("low-balance-alerts", "auto-topup");
       listen.execute("UNLISTEN *"); // the connection goes back to the pool
     }
+  }
+
+  @Test
+  void aHoldThatExpiresSoonerThanEveryActiveOneWakesTheExpiryJob() throws Exception {
+    try (java.sql.Connection listener = db.dataSource().getConnection();
+        java.sql.Statement listen = listener.createStatement()) {
+      listen.execute("LISTEN wallet_wakeup");
+
+      transfers.hold(expiring("req-1", Duration.ofMinutes(10))); // the only one: soonest
+      assertThat(notifications(listener)).containsExactly("hold-expiry");
+      transfers.hold(expiring("req-2", Duration.ofMinutes(20))); // after req-1: the run is set
+      assertThat(notifications(listener)).isEmpty();
+      transfers.hold(expiring("req-3", Duration.ofMinutes(5))); // sooner than all
+      assertThat(notifications(listener)).containsExactly("hold-expiry");
+      listen.execute("UNLISTEN *");
+    }
+  }
+
+  private NewHold expiring(String id, Duration expiresIn) {
+    return new NewHold(id, account, null, null, null, bd("1.00"), expiresIn);
   }
 
   private static List<String> notifications(java.sql.Connection listener) throws Exception {

@@ -53,7 +53,7 @@ public class LaunchBatchJob implements Job {
       if (next.isPresent()) {
         java.time.Instant soonest = java.time.Instant.now().plus(WAKE_UP_AGAIN);
         java.time.Instant at = next.get().isBefore(soonest) ? soonest : next.get();
-        if (control.queueWakeUp(job, at)) {
+        if (control.runAt(job, at)) {
           log.debug("job wake-up queued job={} at={}", job, at);
         }
       }

@@ -7,8 +7,10 @@ import java.util.Optional;
 
 /**
  * When a job has work next at a known time, with no database change to NOTIFY it then: the hold
- * that expires next. After each run of such a job the daemon queues a wake-up at that time (the
- * cron schedule stays the safety net, e.g. for a hold made later that expires sooner).
+ * that expires next. After each run of such a job the daemon schedules its timed run at that time
+ * ({@link JobControl#runAt}). A new hold that expires sooner than every active one NOTIFYs the job
+ * (R__holds_watch.sql), whose run then moves the timed run earlier; the cron schedule stays the
+ * safety net.
  */
 final class TimedWakeUps {
 
