@@ -16,7 +16,14 @@ public enum ErrorType {
   /** The debit would take the balance below zero. */
   INSUFFICIENT_FUNDS("insufficient_funds"),
   /** A reference was already used for a different transaction. */
-  REFERENCE_CONFLICT("reference_conflict");
+  REFERENCE_CONFLICT("reference_conflict"),
+  /** A hold would take month-to-date spend and active holds past a blocking spending limit. */
+  SPENDING_LIMIT("spending_limit"),
+  HOLD_NOT_FOUND("hold_not_found"),
+  /**
+   * The hold was settled otherwise: a released hold cannot be captured, a captured one released.
+   */
+  HOLD_SETTLED("hold_settled");
 
   private final String code;
 

@@ -20,7 +20,8 @@
 --                       the caller decides between replaying it and a reference conflict)
 --   account_not_found   no wallet for p_account_id
 --   account_blocked     blocked_reason
---   insufficient_funds  balance, the balance the debit would have taken below zero
+--   insufficient_funds  balance, the available balance (balance - held) the debit would have
+--                       taken below zero
 -- so that the function never aborts the caller's transaction, and nothing is written unless posted.
 --
 -- VOLATILE (the default) matters: under READ COMMITTED each statement below takes a fresh
@@ -51,9 +52,10 @@ LANGUAGE plpgsql AS $$
 #variable_conflict error
 DECLARE
     posting wallet_transactions;
+    v_held  NUMERIC;
 BEGIN
     -- The wallet row first, as Accounts and the month rollover lock it: no deadlock between them.
-    SELECT w.balance INTO debit_usage.balance FROM wallets w
+    SELECT w.balance, w.held INTO debit_usage.balance, v_held FROM wallets w
      WHERE w.account_id = p_account_id FOR UPDATE;
     IF NOT FOUND THEN
         outcome := 'account_not_found';
@@ -75,8 +77,10 @@ BEGIN
             outcome := 'account_blocked';
             RETURN;
         END IF;
-        IF debit_usage.balance - p_amount < 0 THEN
+        -- Active holds are reserved: usage is checked against the available balance.
+        IF debit_usage.balance - v_held - p_amount < 0 THEN
             outcome := 'insufficient_funds';
+            debit_usage.balance := debit_usage.balance - v_held;
             RETURN;
         END IF;
 

@@ -1,8 +1,10 @@
 -- The wallet's change trigger, in its one current definition (V4 created it, V7 added the spending
 -- limit; its body lives here from then on, replaced whenever this file changes).
 --
--- Runs on every wallet update (debits, credits, settings):
---  * re-arms the low-balance alert once the balance is back at or above the threshold;
+-- Runs on every wallet update (debits, credits, holds, settings). Thresholds are compared with the
+-- available balance (balance - held: a hold counts as spent until it is captured or released); it
+-- is written out here because a BEFORE trigger cannot read the generated column `available`.
+--  * re-arms the low-balance alert once the available balance is back at or above the threshold;
 --  * NOTIFYs the daemon when the wallet newly falls below an auto top-up or alert threshold, so
 --    the matching job runs at once instead of at its next cron tick. NOTIFY is delivered at commit
 --    (and not at all on rollback); identical payloads in one transaction are delivered once.
@@ -25,17 +27,17 @@ DECLARE
     new_level INTEGER;
 BEGIN
     IF NEW.low_balance_alerted_at IS NOT NULL
-       AND (NOT NEW.low_balance_alert_enabled OR NEW.balance >= NEW.low_balance_alert_threshold) THEN
+       AND (NOT NEW.low_balance_alert_enabled OR NEW.balance - NEW.held >= NEW.low_balance_alert_threshold) THEN
         NEW.low_balance_alerted_at := NULL;
     END IF;
 
-    IF NEW.low_balance_alert_enabled AND NEW.balance < NEW.low_balance_alert_threshold
-       AND NOT coalesce(OLD.low_balance_alert_enabled AND OLD.balance < OLD.low_balance_alert_threshold, FALSE) THEN
+    IF NEW.low_balance_alert_enabled AND NEW.balance - NEW.held < NEW.low_balance_alert_threshold
+       AND NOT coalesce(OLD.low_balance_alert_enabled AND OLD.balance - OLD.held < OLD.low_balance_alert_threshold, FALSE) THEN
         PERFORM pg_notify('wallet_wakeup', 'low-balance-alerts');
     END IF;
 
-    IF NEW.auto_topup_enabled AND NEW.balance < NEW.auto_topup_threshold
-       AND NOT coalesce(OLD.auto_topup_enabled AND OLD.balance < OLD.auto_topup_threshold, FALSE) THEN
+    IF NEW.auto_topup_enabled AND NEW.balance - NEW.held < NEW.auto_topup_threshold
+       AND NOT coalesce(OLD.auto_topup_enabled AND OLD.balance - OLD.held < OLD.auto_topup_threshold, FALSE) THEN
         PERFORM pg_notify('wallet_wakeup', 'auto-topup');
     END IF;
 

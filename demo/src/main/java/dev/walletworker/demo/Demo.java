@@ -6,6 +6,8 @@ import dev.walletworker.account.Accounts;
 import dev.walletworker.account.SettingsChange;
 import dev.walletworker.account.SpendingLimitAction;
 import dev.walletworker.db.Database;
+import dev.walletworker.holds.HoldStatus;
+import dev.walletworker.holds.Holds;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.metering.ModelPrices;
@@ -78,6 +80,16 @@ final class Demo {
   private final LongAdder requests = new LongAdder();
   private final LongAdder postingNanos = new LongAdder();
   private final List<BigDecimal> usageTotal = Collections.synchronizedList(new ArrayList<>());
+  // Traffic that holds first (a quarter of the accounts): hold → call → capture, or release when
+  // the call fails, or nothing at all when the gateway loses track (the hold then expires).
+  private final LongAdder holdsRefused = new LongAdder();
+  private final AtomicInteger usageRefused = new AtomicInteger();
+  private final LongAdder capturesRefused = new LongAdder();
+  private final LongAdder holdCalls = new LongAdder();
+  private final LongAdder holdNanos = new LongAdder();
+  private final List<BigDecimal> capturedTotal = Collections.synchronizedList(new ArrayList<>());
+  private final java.util.concurrent.atomic.AtomicReference<String> overshoot =
+      new java.util.concurrent.atomic.AtomicReference<>("-");
 
   /** The most events the demo's gateway posts in one request. */
   private static final int BATCH = 100;
@@ -138,6 +150,7 @@ final class Demo {
                   "--wallet.jobs.low-balance-alerts.cron=0/2 * * * * ?",
                   "--wallet.jobs.budget-enforcement.cron=0/2 * * * * ?",
                   "--wallet.jobs.mail-dispatch.cron=* * * * * ?",
+                  "--wallet.jobs.hold-expiry.cron=0/2 * * * * ?",
                   // The billing pages: links in the demo's mail and its sign-in link point here,
                   // and payments are confirmed with the emulator's stand-in Stripe.js.
                   "--wallet.mail.dashboard-url=http://127.0.0.1:" + apiPort,
@@ -153,6 +166,7 @@ final class Demo {
         List<String> ids = createAccounts(accounts, ledger, stripe);
         String serviceKey = priceModelsAndIssueAServiceKey(daemon);
         driveUsage("http://127.0.0.1:" + apiPort, serviceKey, ids);
+        overshoot.set(limitOvershoot(daemon.getBean(Database.class)));
         raiseSomeLimits(accounts, daemon.getBean(Database.class));
         settle(daemon.getBean(Database.class), smtp);
         signIn = signInLink(daemon, ids.get(0));
@@ -312,7 +326,7 @@ final class Demo {
    * /v1/usage} with the service key, in batches of up to {@value #BATCH} events.
    */
   private void driveUsage(String base, String serviceKey, List<String> ids) throws Exception {
-    AtomicInteger refused = new AtomicInteger();
+    AtomicInteger refused = usageRefused;
     ExecutorService pool = Executors.newFixedThreadPool(4);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     for (int day = 1; day <= days; day++) {
@@ -339,7 +353,13 @@ final class Demo {
     }
     pool.shutdown();
     err.println();
-    err.println("demo: " + refused.get() + " usage calls were refused (empty or blocked wallets)");
+    err.println(
+        "demo: "
+            + refused.get()
+            + " usage calls were refused after they were served (empty or blocked wallets, no"
+            + " hold); "
+            + holdsRefused.sum()
+            + " calls were refused before, by their hold");
   }
 
   /** Posts one call per account in {@code batch}; notes crossings and refusals from the results. */
@@ -354,6 +374,10 @@ final class Demo {
       throws Exception {
     List<Map<String, Object>> events = new ArrayList<>();
     for (String id : batch) {
+      if (holdsFirst(id)) {
+        holdAndCapture(http, base, serviceKey, day, id, r);
+        continue;
+      }
       Map<String, Object> event = new LinkedHashMap<>();
       event.put("id", "demo-day" + day + "-" + id);
       event.put("account_id", id);
@@ -361,6 +385,9 @@ final class Demo {
       event.put("input_tokens", 1_000 + r.nextInt(9_000));
       event.put("output_tokens", 500 + r.nextInt(4_500));
       events.add(event);
+    }
+    if (events.isEmpty()) {
+      return;
     }
     String body = JSON.writeValueAsString(Map.of("events", events));
     long start = System.nanoTime();
@@ -398,6 +425,120 @@ final class Demo {
     }
   }
 
+  /** Whether the gateway holds first for this account's calls: a quarter of the accounts. */
+  private static boolean holdsFirst(String account) {
+    return Math.floorMod(account.hashCode(), 4) == 0;
+  }
+
+  /**
+   * One call that holds first: the worst case (the most tokens the call may use) is held, the model
+   * is called, and the actual tokens are captured. One call in 25 fails (released), one in 50 is
+   * lost by the gateway (its short hold expires). A refused hold is a call never served: no work is
+   * given away.
+   */
+  private void holdAndCapture(
+      HttpClient http, String base, String serviceKey, int day, String account, Random r)
+      throws Exception {
+    String model = r.nextInt(5) == 0 ? "assisters-vision-v1" : "assisters-chat-v1";
+    int fate = r.nextInt(50);
+    Map<String, Object> hold = new LinkedHashMap<>();
+    hold.put("id", "demo-hold-day" + day + "-" + account);
+    hold.put("account_id", account);
+    hold.put("model", model);
+    hold.put("max_input_tokens", 10_000);
+    hold.put("max_output_tokens", 5_000);
+    hold.put("expires_in", fate == 0 ? 2 : 600);
+    HttpResponse<String> held = send(http, base + "/v1/holds", serviceKey, hold);
+    if (held.statusCode() != 201 && held.statusCode() != 200) {
+      if (held.statusCode() != 422) {
+        throw new IllegalStateException("POST /v1/holds answered " + held.statusCode());
+      }
+      holdsRefused.increment();
+      return;
+    }
+    String holdId = JSON.readTree(held.body()).get("hold_id").asString();
+    if (fate == 0) {
+      return; // lost by the gateway: the expiry job gives the hold back
+    }
+    if (fate <= 2) {
+      send(http, base + "/v1/holds/" + holdId + "/release", serviceKey, Map.of());
+      return;
+    }
+    Map<String, Object> used = new LinkedHashMap<>();
+    used.put("input_tokens", 1_000 + r.nextInt(9_000));
+    used.put("output_tokens", 500 + r.nextInt(4_500));
+    HttpResponse<String> captured =
+        send(http, base + "/v1/holds/" + holdId + "/capture", serviceKey, used);
+    if (captured.statusCode() != 200) {
+      capturesRefused.increment(); // served, and not paid for: must never happen
+      return;
+    }
+    JsonNode capture = JSON.readTree(captured.body());
+    capturedTotal.add(capture.get("amount").decimalValue());
+    BigDecimal threshold = thresholds.get(account);
+    BigDecimal after = capture.get("balance_after").decimalValue();
+    if (threshold != null
+        && after.compareTo(threshold) < 0
+        && after.add(capture.get("amount").decimalValue()).compareTo(threshold) >= 0) {
+      crossings
+          .computeIfAbsent(account, k -> Collections.synchronizedList(new ArrayList<>()))
+          .add(Instant.now());
+    }
+  }
+
+  private HttpResponse<String> send(HttpClient http, String url, String key, Object body)
+      throws Exception {
+    long start = System.nanoTime();
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    holdNanos.add(System.nanoTime() - start);
+    holdCalls.increment();
+    return response;
+  }
+
+  /**
+   * How far spend went past a blocking limit (before any limit is raised), for the accounts that
+   * post after the fact and for those that hold first.
+   */
+  private static String limitOvershoot(Database db) throws InterruptedException {
+    Thread.sleep(1000); // the last debits' blocks land
+    BigDecimal without = BigDecimal.ZERO;
+    BigDecimal with = BigDecimal.ZERO;
+    int accountsWithout = 0;
+    int accountsWith = 0;
+    for (Map<String, Object> row :
+        db.jdbc()
+            .sql(
+                "SELECT account_id, greatest(spend_month_to_date - spending_limit_monthly, 0) AS over"
+                    + " FROM wallets WHERE spending_limit_enabled AND spending_limit_action = 'block'")
+            .query()
+            .listOfRows()) {
+      BigDecimal over = (BigDecimal) row.get("over");
+      if (holdsFirst((String) row.get("account_id"))) {
+        with = with.add(over);
+        accountsWith += over.signum() > 0 ? 1 : 0;
+      } else {
+        without = without.add(over);
+        accountsWithout += over.signum() > 0 ? 1 : 0;
+      }
+    }
+    return "$"
+        + without.setScale(2, RoundingMode.HALF_UP)
+        + " ("
+        + accountsWithout
+        + " accounts) posting after;  $"
+        + with.setScale(2, RoundingMode.HALF_UP)
+        + " ("
+        + accountsWith
+        + ") holding first";
+  }
+
   /** Owners of a few blocked accounts raise their limit: the block lifts at once. */
   private void raiseSomeLimits(Accounts accounts, Database db) throws InterruptedException {
     Thread.sleep(2500); // let enforcement catch up with the last debits
@@ -425,7 +566,9 @@ final class Demo {
               + db.jdbc()
                   .sql("SELECT count(*) FROM mail_outbox WHERE status = 'pending'")
                   .query(Long.class)
-                  .single();
+                  .single()
+              // Holds the gateway lost: released by the expiry job within seconds.
+              + new Holds(db).countByStatus().get(HoldStatus.HELD);
       int received = smtp.getReceivedMessages().length;
       stable = pending == 0 && received == last ? stable + 1 : 0;
       last = received;
@@ -496,6 +639,7 @@ final class Demo {
             count(db, "SELECT count(*) FROM mail_outbox WHERE kind = 'daily_cap_reached'")));
     row("bonus credited", "$" + bonus.setScale(2, RoundingMode.HALF_UP));
     BigDecimal used = usageTotal.stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal captured = capturedTotal.stream().reduce(BigDecimal.ZERO, BigDecimal::add);
     BigDecimal ledgerUsage =
         sql.sql("SELECT coalesce(sum(-amount), 0) FROM wallet_transactions WHERE type = 'usage'")
             .query(BigDecimal.class)
@@ -503,14 +647,17 @@ final class Demo {
     long usageRows = count(db, "SELECT count(*) FROM wallet_transactions WHERE type = 'usage'");
     double postingSeconds = postingNanos.sum() / 1e9 / 4; // four gateway threads
     row(
-        "usage posted (POST /v1/usage, priced)",
+        "usage posted (POST /v1/usage + captures)",
         posted.sum()
             + " calls in "
             + requests.sum()
-            + " requests  ($"
-            + used.setScale(2, RoundingMode.HALF_UP)
+            + " requests + "
+            + capturedTotal.size()
+            + " captures  ($"
+            + used.add(captured).setScale(2, RoundingMode.HALF_UP)
             + ")"
-            + (usageRows == posted.sum() && ledgerUsage.compareTo(used) == 0
+            + (usageRows == posted.sum() + capturedTotal.size()
+                    && ledgerUsage.compareTo(used.add(captured)) == 0
                 ? "  = the ledger"
                 : "  NOT reconciled with the ledger"));
     row(
@@ -518,6 +665,33 @@ final class Demo {
         postingSeconds == 0
             ? "-"
             : String.format("%,.0f events/s", (posted.sum() + 0.0) / postingSeconds));
+    Map<HoldStatus, Long> holds = new Holds(db).countByStatus();
+    row(
+        "holds (a quarter of the calls hold first)",
+        holds.get(HoldStatus.CAPTURED)
+            + " captured ($"
+            + captured.setScale(2, RoundingMode.HALF_UP)
+            + "), "
+            + holds.get(HoldStatus.RELEASED)
+            + " released, "
+            + holds.get(HoldStatus.EXPIRED)
+            + " expired, "
+            + holdsRefused.sum()
+            + " refused before the call");
+    row(
+        "usage refused after it was served",
+        usageRefused.get()
+            + " posting after (POST /v1/usage);  "
+            + capturesRefused.sum()
+            + " holding first (captures)");
+    row("spend past a blocking limit", overshoot.get());
+    row(
+        "hold / capture / release calls",
+        holdCalls.sum() == 0
+            ? "-"
+            : String.format(
+                "%,d calls, mean %.1f ms",
+                holdCalls.sum(), holdNanos.sum() / 1e6 / holdCalls.sum()));
     row("low-balance alerts emailed", Long.toString(alerts));
     row("spending alerts emailed (80% / limit)", Long.toString(spendingAlerts));
     row("accounts blocked at their limit", Long.toString(blockedEver));

@@ -30,8 +30,11 @@ class BinWorkerDemoProcessIntegrationTest {
         .contains(
             "wallet-worker demo: 60 accounts, 6 simulated days of usage",
             "auto top-ups charged",
-            "usage posted (POST /v1/usage, priced)",
+            "usage posted (POST /v1/usage + captures)",
             "= the ledger",
+            "holds (a quarter of the calls hold first)",
+            "0 holding first (captures)",
+            "spend past a blocking limit",
             "usage rate while posting",
             "reconciled")
         .doesNotContain("NOT reconciled")

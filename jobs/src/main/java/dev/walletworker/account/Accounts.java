@@ -205,6 +205,7 @@ public final class Accounts {
         current.accountId(),
         current.currency(),
         current.balance(),
+        current.held(),
         new AutoTopUpSettings(topUpOn, topUpThreshold, topUpAmount, customer, paymentMethod),
         new LowBalanceAlertSettings(alertOn, alertThreshold),
         new SpendingLimitSettings(limitOn, monthly, action),

@@ -27,21 +27,22 @@ import org.springframework.batch.infrastructure.item.database.builder.JdbcPaging
 public final class Wallets {
 
   /**
-   * A wallet that needs an automatic top-up: on, below its threshold, with a card on file. Indexed
-   * by {@code wallets_auto_topup_candidates} (V6); {@code wallets_watch} wakes the job when a
-   * wallet becomes one (R__wallets_watch.sql). Over the alias {@code w}.
+   * A wallet that needs an automatic top-up: on, its available balance (less active holds: a large
+   * hold starts a top-up before its capture) below its threshold, with a card on file. Indexed by
+   * {@code wallets_auto_topup_candidates} (V15); {@code wallets_watch} wakes the job when a wallet
+   * becomes one (R__wallets_watch.sql). Over the alias {@code w}.
    */
   public static final String AUTO_TOPUP_CANDIDATE =
-      "w.auto_topup_enabled AND w.balance < w.auto_topup_threshold"
+      "w.auto_topup_enabled AND w.available < w.auto_topup_threshold"
           + " AND w.stripe_customer_id IS NOT NULL AND w.stripe_payment_method_id IS NOT NULL";
 
   /**
-   * A wallet whose low-balance alert is due: on, armed, below its threshold. Indexed by {@code
-   * wallets_low_balance_candidates} (V4). Over the alias {@code w}.
+   * A wallet whose low-balance alert is due: on, armed, its available balance below its threshold.
+   * Indexed by {@code wallets_low_balance_candidates} (V15). Over the alias {@code w}.
    */
   public static final String LOW_BALANCE_CANDIDATE =
       "w.low_balance_alert_enabled AND w.low_balance_alerted_at IS NULL"
-          + " AND w.balance < w.low_balance_alert_threshold";
+          + " AND w.available < w.low_balance_alert_threshold";
 
   /** The share of the monthly limit at which the owner is warned (and a wallet is a candidate). */
   public static final BigDecimal SPEND_WARNING_SHARE = new BigDecimal("0.8");
@@ -202,6 +203,80 @@ public final class Wallets {
             limitChanged,
             accountId)
         .update();
+  }
+
+  // Holds.
+
+  /**
+   * What decides a new hold, read under the wallet's row lock (taken first, in a statement of its
+   * own, so that the read sees a block committed by the lock's previous holder).
+   *
+   * @param blockedReason null unless the account is blocked
+   * @param spendThisMonth month-to-date spend if the counter is in {@code month}, else 0
+   */
+  public record HoldState(
+      BigDecimal balance,
+      BigDecimal held,
+      String currency,
+      String blockedReason,
+      boolean blockingLimit,
+      BigDecimal limit,
+      BigDecimal spendThisMonth) {
+
+    public BigDecimal available() {
+      return balance.subtract(held);
+    }
+  }
+
+  /** Locks the wallet and reads what decides a hold; empty when there is no such wallet. */
+  public Optional<HoldState> lockHoldState(String accountId, java.time.LocalDate month) {
+    if (!lockForUpdate(accountId)) {
+      return Optional.empty();
+    }
+    return db.jdbc()
+        .sql(
+            "SELECT w.balance, w.held, w.currency,"
+                + " CASE WHEN a.status = 'blocked' THEN a.blocked_reason END AS blocked_reason,"
+                + " w.spending_limit_enabled AND w.spending_limit_action = 'block' AS blocking,"
+                + " w.spending_limit_monthly,"
+                + " CASE WHEN w.spend_month = ? THEN w.spend_month_to_date ELSE 0 END AS spend"
+                + " FROM wallets w JOIN accounts a ON a.id = w.account_id WHERE w.account_id = ?")
+        .params(Date.valueOf(month), accountId)
+        .query(
+            (rs, row) ->
+                new HoldState(
+                    rs.getBigDecimal("balance"),
+                    rs.getBigDecimal("held"),
+                    rs.getString("currency"),
+                    rs.getString("blocked_reason"),
+                    rs.getBoolean("blocking"),
+                    rs.getBigDecimal("spending_limit_monthly"),
+                    rs.getBigDecimal("spend")))
+        .optional();
+  }
+
+  /**
+   * Reserves {@code amount} (positive) or gives back {@code -amount} of the balance for a hold,
+   * under the wallet's row lock the caller holds. Fires {@code wallets_watch}: a hold that takes
+   * the available balance below a threshold wakes auto top-up and alerts at once.
+   */
+  public void changeHeld(String accountId, BigDecimal amount, Instant at) {
+    db.jdbc()
+        .sql("UPDATE wallets SET held = held + ?, updated_at = ? WHERE account_id = ?")
+        .params(amount, Timestamp.from(at), accountId)
+        .update();
+  }
+
+  /** The balance, what holds reserve and the currency; empty when there is no such wallet. */
+  public Optional<Map<String, Object>> balances(String accountId) {
+    return db
+        .jdbc()
+        .sql("SELECT balance, held, available, currency FROM wallets WHERE account_id = ?")
+        .param(accountId)
+        .query()
+        .listOfRows()
+        .stream()
+        .findFirst();
   }
 
   // Low-balance alerts.
@@ -449,6 +524,7 @@ public final class Wallets {
             rs.getString("account_id"),
             rs.getString("currency"),
             rs.getBigDecimal("balance"),
+            rs.getBigDecimal("held"),
             new AutoTopUpSettings(
                 rs.getBoolean("auto_topup_enabled"),
                 rs.getBigDecimal("auto_topup_threshold"),

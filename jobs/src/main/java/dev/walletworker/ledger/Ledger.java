@@ -126,16 +126,26 @@ public final class Ledger {
                       + "): usage is not allowed",
                   null,
                   null));
-        } else if (wallet.balance.subtract(debit.amount()).signum() < 0) {
+        } else if (wallet.balance.subtract(wallet.held).subtract(debit.amount()).signum() < 0) {
+          // Active holds are reserved for the requests that made them: usage spends what is left.
+          BigDecimal available = wallet.balance.subtract(wallet.held);
           outcomes.add(
               new UsageOutcome.Refused(
                   ErrorType.INSUFFICIENT_FUNDS,
-                  "Insufficient funds: balance is "
-                      + Amounts.format(wallet.balance)
+                  "Insufficient funds: "
+                      + (wallet.held.signum() == 0
+                          ? "balance is " + Amounts.format(wallet.balance)
+                          : "available balance is "
+                              + Amounts.format(available)
+                              + " (balance "
+                              + Amounts.format(wallet.balance)
+                              + ", held "
+                              + Amounts.format(wallet.held)
+                              + ")")
                       + ", the charge is "
                       + Amounts.format(debit.amount()),
                   "amount",
-                  wallet.balance));
+                  available));
         } else {
           wallet.debit(debit.amount(), month);
           WalletTransaction row =
@@ -176,7 +186,7 @@ public final class Ledger {
       // the wallet row, not the account's status).
       db.jdbc()
           .sql(
-              "SELECT w.account_id, w.balance, w.spend_month, w.spend_month_to_date,"
+              "SELECT w.account_id, w.balance, w.held, w.spend_month, w.spend_month_to_date,"
                   + " CASE WHEN a.status = 'blocked' THEN a.blocked_reason END AS blocked_reason"
                   + " FROM wallets w JOIN accounts a ON a.id = w.account_id"
                   + " WHERE w.account_id = ANY(?)")
@@ -188,6 +198,7 @@ public final class Ledger {
                     rs.getString("account_id"),
                     new WalletState(
                         rs.getBigDecimal("balance"),
+                        rs.getBigDecimal("held"),
                         spendMonth == null ? null : spendMonth.toLocalDate(),
                         rs.getBigDecimal("spend_month_to_date"),
                         rs.getString("blocked_reason")));
@@ -290,13 +301,19 @@ public final class Ledger {
   /** A locked wallet as a group's debits change it. */
   private static final class WalletState {
     BigDecimal balance;
+    final BigDecimal held;
     java.time.LocalDate spendMonth;
     BigDecimal spend;
     final String blockedReason;
 
     WalletState(
-        BigDecimal balance, java.time.LocalDate spendMonth, BigDecimal spend, String blocked) {
+        BigDecimal balance,
+        BigDecimal held,
+        java.time.LocalDate spendMonth,
+        BigDecimal spend,
+        String blocked) {
       this.balance = balance;
+      this.held = held;
       this.spendMonth = spendMonth;
       this.spend = spend;
       this.blockedReason = blocked;
@@ -317,6 +334,93 @@ public final class Ledger {
         spend = spend.add(amount);
       }
     }
+  }
+
+  /**
+   * Posts the capture of a hold, in the caller's transaction, which already holds the wallet's row
+   * lock (the hold's owner locks the wallet first, then the hold): one usage row of {@code amount}
+   * pointing at the hold, and {@code release} — what the hold still reserved — given back, in one
+   * statement. Never refused: the usage was served. The balance may go below zero by what the
+   * capture exceeds; this is the only way a balance becomes negative (the ledger row's CHECK allows
+   * it only for a row with a hold). Month-to-date spend counts it as any usage.
+   */
+  public WalletTransaction postCapture(
+      String accountId,
+      String holdId,
+      BigDecimal amount,
+      BigDecimal release,
+      String description,
+      UsageDetail detail) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    java.time.LocalDate month = java.time.YearMonth.from(now.atZone(clock.getZone())).atDay(1);
+    WalletState wallet =
+        db.jdbc()
+            .sql(
+                "SELECT balance, held, spend_month, spend_month_to_date FROM wallets"
+                    + " WHERE account_id = ?")
+            .param(accountId)
+            .query(
+                (rs, row) -> {
+                  java.sql.Date spendMonth = rs.getDate("spend_month");
+                  return new WalletState(
+                      rs.getBigDecimal("balance"),
+                      rs.getBigDecimal("held"),
+                      spendMonth == null ? null : spendMonth.toLocalDate(),
+                      rs.getBigDecimal("spend_month_to_date"),
+                      null);
+                })
+            .optional()
+            .orElseThrow(() -> notFound(accountId));
+    wallet.debit(amount, month);
+    WalletTransaction row =
+        new WalletTransaction(
+            Ids.newTransactionId(),
+            accountId,
+            TransactionType.USAGE,
+            amount.negate().setScale(Amounts.SCALE, RoundingMode.UNNECESSARY),
+            wallet.balance.setScale(Amounts.SCALE, RoundingMode.UNNECESSARY),
+            description,
+            null,
+            null,
+            now,
+            detail,
+            now);
+    Timestamp at = Timestamp.from(now);
+    db.jdbc()
+        .sql(
+            // capture_overdraft: how far below zero the captures have taken the balance, the
+            // only way below zero the wallet's CHECK allows (V15).
+            "WITH wallet AS (UPDATE wallets SET balance = ?, held = held - ?, updated_at = ?,"
+                + " spend_month = ?, spend_month_to_date = ?,"
+                + " capture_overdraft = GREATEST(0, -?::numeric) WHERE account_id = ?)"
+                + " INSERT INTO wallet_transactions (id, account_id, type, amount, balance_after,"
+                + " description, created_at, model, input_tokens, output_tokens,"
+                + " cached_input_tokens, price_id, event_at, hold_id)"
+                + " VALUES (?, ?, 'usage', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            Arrays.asList(
+                wallet.balance,
+                release,
+                at,
+                java.sql.Date.valueOf(wallet.spendMonth),
+                wallet.spend,
+                wallet.balance,
+                accountId,
+                row.id(),
+                accountId,
+                row.amount(),
+                row.balanceAfter(),
+                description,
+                at,
+                detail == null ? null : detail.model(),
+                detail == null ? null : detail.inputTokens(),
+                detail == null ? null : detail.outputTokens(),
+                detail == null ? null : detail.cachedInputTokens(),
+                detail == null ? null : detail.priceId(),
+                at,
+                holdId))
+        .update();
+    return row;
   }
 
   /**
@@ -478,6 +582,15 @@ public final class Ledger {
         .list();
   }
 
+  /** The account's ledger row {@code id}. */
+  public Optional<WalletTransaction> find(String accountId, String id) {
+    return db.jdbc()
+        .sql("SELECT * FROM wallet_transactions WHERE id = ? AND account_id = ?")
+        .params(id, accountId)
+        .query(Ledger::map)
+        .optional();
+  }
+
   /** The current balance; fails for an unknown account. */
   public BigDecimal balance(String accountId) {
     return db.jdbc()
@@ -578,7 +691,7 @@ public final class Ledger {
             null,
             null);
     Timestamp at = Timestamp.from(now);
-    List<Object> params = new ArrayList<>(List.of(balanceAfter, at, accountId));
+    List<Object> params = new ArrayList<>(List.of(balanceAfter, at, balanceAfter, accountId));
     params.addAll(
         Arrays.asList(
             row.id(),
@@ -593,7 +706,10 @@ public final class Ledger {
     // The balance and its ledger row in one statement: one round trip, and both or neither.
     db.jdbc()
         .sql(
-            "WITH wallet AS (UPDATE wallets SET balance = ?, updated_at = ? WHERE account_id = ?)"
+            // A credit makes good what captures took below zero (see V15's capture_overdraft).
+            "WITH wallet AS (UPDATE wallets SET balance = ?, updated_at = ?,"
+                + " capture_overdraft = LEAST(capture_overdraft, GREATEST(0, -?::numeric))"
+                + " WHERE account_id = ?)"
                 + " INSERT INTO wallet_transactions (id, account_id, type, amount, balance_after,"
                 + " description, reference, related_txn_id, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")

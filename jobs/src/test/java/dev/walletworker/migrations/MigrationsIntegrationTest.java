@@ -82,7 +82,10 @@ class MigrationsIntegrationTest {
             txn("topup", "-5", "0"),
             txn("refund", "0", "0"),
             txn("gift", "5", "5"),
-            txn("topup", "5", "-5"));
+            // A usage row below zero without a hold: only a capture may go below zero (V15).
+            txn("usage", "-5", "-5"),
+            "UPDATE wallets SET capture_overdraft = -1",
+            "UPDATE wallets SET held = -1");
     for (String statement : refused) {
       assertThatThrownBy(() -> sql.sql(statement).update())
           .as(statement)
@@ -93,6 +96,10 @@ class MigrationsIntegrationTest {
     sql.sql("UPDATE wallets SET balance = 5").update();
     assertThat(sql.sql("SELECT balance FROM wallets").query(java.math.BigDecimal.class).single())
         .isEqualByComparingTo("5");
+    // Below zero only as far as captures took it (what Ledger.postCapture records).
+    sql.sql("UPDATE wallets SET capture_overdraft = 2, balance = -2").update();
+    assertThatThrownBy(() -> sql.sql("UPDATE wallets SET balance = -2.000001").update())
+        .isInstanceOf(DataIntegrityViolationException.class);
   }
 
   private static String txn(String type, String amount, String balanceAfter) {

@@ -39,8 +39,9 @@ class RepeatableMigrationsIntegrationTest {
             .query(String.class)
             .list();
     assertThat(functions)
-        .contains("wallets_watch", "spend_level", "mail_outbox_queued", "debit_usage");
-    assertThat(triggers).contains("wallets_watch", "mail_outbox_queued");
+        .contains(
+            "wallets_watch", "spend_level", "mail_outbox_queued", "debit_usage", "holds_watch");
+    assertThat(triggers).contains("wallets_watch", "mail_outbox_queued", "holds_watch");
 
     for (String function : functions) {
       Pattern definition =

@@ -2,8 +2,11 @@ package dev.walletworker.worker;
 
 import dev.walletworker.account.Accounts;
 import dev.walletworker.account.ApiKeys;
+import dev.walletworker.account.Wallets;
 import dev.walletworker.db.Database;
 import dev.walletworker.db.SystemSettings;
+import dev.walletworker.holds.HoldTransfers;
+import dev.walletworker.holds.Holds;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.mail.MailOutbox;
 import dev.walletworker.metering.ModelPrices;
@@ -75,6 +78,17 @@ public class DomainConfiguration {
   @Bean
   ModelPrices modelPrices(Database database, Clock clock) {
     return new ModelPrices(database, clock);
+  }
+
+  @Bean
+  Holds holds(Database database) {
+    return new Holds(database);
+  }
+
+  @Bean
+  HoldTransfers holdTransfers(
+      Database database, Holds holds, Ledger ledger, ModelPrices prices, Clock clock) {
+    return new HoldTransfers(database, holds, new Wallets(database), ledger, prices, clock);
   }
 
   @Bean

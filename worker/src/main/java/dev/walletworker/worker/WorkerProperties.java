@@ -77,8 +77,9 @@ public record WorkerProperties(
   /**
    * @param cron when the job runs, as a Quartz cron expression (seconds first), in UTC
    * @param chunkSize items per transaction of the jobs that scan wallets (low-balance-alerts,
-   *     budget-enforcement); auto-topup's is {@code wallet.topup.batch-size}, mail-dispatch's
-   *     {@code wallet.mail.batch-size}, and month-rollover lifts each block in its own transaction
+   *     budget-enforcement) and of hold-expiry (holds per pass); auto-topup's is {@code
+   *     wallet.topup.batch-size}, mail-dispatch's {@code wallet.mail.batch-size}, and
+   *     month-rollover lifts each block in its own transaction
    */
   public record JobSettings(
       String cron, @DefaultValue("" + dev.walletworker.db.ChunkSize.DEFAULT) int chunkSize) {}

@@ -81,6 +81,8 @@ class BadInputIntegrationTest {
   private String session;
   private String serviceKey;
   private String revokedServiceKey;
+  private String hold;
+  private String otherAccount;
 
   @BeforeAll
   static void start() {
@@ -475,7 +477,272 @@ class BadInputIntegrationTest {
   // --- the table
 
   static Stream<Case> cases() {
-    return Stream.concat(otherCases(), meteringCases());
+    return Stream.concat(Stream.concat(otherCases(), meteringCases()), holdCases());
+  }
+
+  /**
+   * Holds with a service key: each case is refused with a clear error and nothing is held, posted
+   * or released. {@code HOLD} in a path is a hold made before the snapshot (held, released,
+   * captured or of another account, as the case says); {@code ID} is the account, {@code OTHER}
+   * another account.
+   */
+  static Stream<Case> holdCases() {
+    String holds = "/v1/holds";
+    String capture = "/v1/holds/HOLD/capture";
+    String release = "/v1/holds/HOLD/release";
+    return Stream.of(
+        hold(400, "id is required", "POST", holds, "{\"account_id\": \"ID\", \"amount\": 1}", "id"),
+        hold(
+            400,
+            "account_id is required",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"amount\": 1}",
+            "account_id"),
+        hold(
+            400,
+            "Unknown field",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"ID\", \"amount\": 1, \"user\": \"u\"}",
+            "user"),
+        hold(
+            400,
+            "more than once",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"id\": \"h2\", \"account_id\": \"ID\", \"amount\": 1}",
+            "id"),
+        hold(
+            422,
+            "",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"ID\", \"amount\": -1}",
+            "amount"),
+        hold(
+            422,
+            "",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"ID\", \"amount\": 0}",
+            "amount"),
+        hold(
+            422,
+            "decimal places",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"ID\", \"amount\": 0.0000001}",
+            "amount"),
+        hold(
+            422,
+            "either",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"ID\", \"amount\": 1, \"model\": \"assisters-chat-v1\", \"max_input_tokens\": 1, \"max_output_tokens\": 1}",
+            "amount"),
+        hold(422, "either", "POST", holds, "{\"id\": \"h1\", \"account_id\": \"ID\"}", "amount"),
+        hold(
+            422,
+            "unknown model",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"ID\", \"model\": \"gpt-imaginary\", \"max_input_tokens\": 1, \"max_output_tokens\": 1}",
+            "model"),
+        hold(
+            422,
+            "max_output_tokens is required",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"ID\", \"model\": \"assisters-chat-v1\", \"max_input_tokens\": 1}",
+            "max_output_tokens"),
+        hold(
+            422,
+            "negative",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"ID\", \"model\": \"assisters-chat-v1\", \"max_input_tokens\": 1, \"max_output_tokens\": -5}",
+            "max_output_tokens"),
+        hold(
+            400,
+            "whole number",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"ID\", \"model\": \"assisters-chat-v1\", \"max_input_tokens\": \"1200\", \"max_output_tokens\": 1}",
+            "max_input_tokens"),
+        hold(
+            422,
+            "between 1 and 86400",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"ID\", \"amount\": 1, \"expires_in\": 0}",
+            "expires_in"),
+        hold(
+            422,
+            "between 1 and 86400",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"ID\", \"amount\": 1, \"expires_in\": 1000000000}",
+            "expires_in"),
+        hold(
+            422,
+            "out of range",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"ID\", \"amount\": 1, \"expires_in\": 1000000000000000000000000000000}",
+            "expires_in"),
+        hold(
+            400,
+            "whole number",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"ID\", \"amount\": 1, \"expires_in\": 1.5}",
+            "expires_in"),
+        hold(
+            422,
+            "",
+            "POST",
+            holds,
+            "{\"id\": \"" + "r".repeat(256) + "\", \"account_id\": \"ID\", \"amount\": 1}",
+            "id"),
+        hold(
+            404,
+            "No account",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"acct_doesnotexist00\", \"amount\": 1}",
+            "account_id"),
+        hold(
+            422,
+            "available balance is 24.00",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"ID\", \"amount\": 24.01}",
+            "amount"),
+        holdAfter(
+            HoldSetup.BLOCKED,
+            422,
+            "blocked",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"ID\", \"amount\": 1}",
+            "account_id"),
+        holdAfter(
+            HoldSetup.LIMITED,
+            422,
+            "spending limit of 5.00",
+            "POST",
+            holds,
+            "{\"id\": \"h1\", \"account_id\": \"ID\", \"amount\": 4.01}",
+            "amount"),
+        new Case(
+            new HoldCase(
+                HoldSetup.NONE,
+                "POST",
+                holds,
+                "text/plain",
+                "{\"id\": \"h1\", \"account_id\": \"ID\", \"amount\": 1}",
+                null,
+                "service"),
+            415,
+            ""),
+        hold(
+            404,
+            "No hold",
+            "POST",
+            "/v1/holds/hold_doesnotexist0000000000/capture",
+            "{\"amount\": 1}",
+            "hold_id"),
+        hold(
+            404,
+            "No hold",
+            "POST",
+            "/v1/holds/hold_doesnotexist0000000000/release",
+            null,
+            "hold_id"),
+        hold(404, "No hold", "GET", "/v1/holds/hold_doesnotexist0000000000", null, "hold_id"),
+        hold(
+            404,
+            "No hold",
+            "POST",
+            "/v1/holds/" + "h".repeat(300) + "/capture",
+            "{\"amount\": 1}",
+            "hold_id"),
+        holdAfter(
+            HoldSetup.HELD,
+            404,
+            "for account",
+            "POST",
+            capture,
+            "{\"account_id\": \"OTHER\", \"amount\": 1}",
+            "hold_id"),
+        holdAfter(
+            HoldSetup.HELD,
+            404,
+            "for account",
+            "POST",
+            release,
+            "{\"account_id\": \"OTHER\"}",
+            "hold_id"),
+        holdAfter(HoldSetup.HELD, 422, "", "POST", capture, "{\"amount\": -0.5}", "amount"),
+        holdAfter(HoldSetup.HELD, 422, "either", "POST", capture, "{}", "amount"),
+        holdAfter(
+            HoldSetup.HELD,
+            422,
+            "either",
+            "POST",
+            capture,
+            "{\"amount\": 1, \"input_tokens\": 5, \"output_tokens\": 5}",
+            "amount"),
+        holdAfter(
+            HoldSetup.HELD,
+            422,
+            "made for an amount",
+            "POST",
+            capture,
+            "{\"input_tokens\": 5, \"output_tokens\": 5}",
+            "input_tokens"),
+        holdAfter(
+            HoldSetup.HELD,
+            400,
+            "whole number",
+            "POST",
+            capture,
+            "{\"input_tokens\": 1.5, \"output_tokens\": 5}",
+            "input_tokens"),
+        holdAfter(
+            HoldSetup.HELD,
+            400,
+            "Unknown field",
+            "POST",
+            capture,
+            "{\"amount\": 1, \"model\": \"x\"}",
+            "model"),
+        holdAfter(
+            HoldSetup.RELEASED, 409, "was released", "POST", capture, "{\"amount\": 1}", "hold_id"),
+        holdAfter(HoldSetup.CAPTURED, 409, "was captured", "POST", release, null, "hold_id"),
+        new Case(
+            new HoldCase(
+                HoldSetup.HELD,
+                "POST",
+                capture,
+                "application/json",
+                "{\"amount\": 1}",
+                null,
+                "owner"),
+            403,
+            "service key"),
+        new Case(
+            new HoldCase(
+                HoldSetup.NONE,
+                "POST",
+                holds,
+                "application/json",
+                "{\"id\": \"h1\", \"account_id\": \"ID\", \"amount\": 1}",
+                null,
+                "none"),
+            401,
+            "Missing API key"));
   }
 
   /**
@@ -1274,6 +1541,137 @@ class BadInputIntegrationTest {
             : "{\"events\": [{\"id\": \"req_1\", \"account_id\": \"ID\", \"amount\": 0.25}]}";
     return new Case(
         new UsageCase(which, "application/json", body, null, null, method, path), code, says);
+  }
+
+  private static Case hold(
+      int status, String says, String method, String path, String body, String param) {
+    return holdAfter(HoldSetup.NONE, status, says, method, path, body, param);
+  }
+
+  private static Case holdAfter(
+      HoldSetup setup,
+      int status,
+      String says,
+      String method,
+      String path,
+      String body,
+      String param) {
+    return new Case(
+        new HoldCase(setup, method, path, "application/json", body, param, "service"),
+        status,
+        says);
+  }
+
+  /** What a hold case needs in place before the snapshot. */
+  enum HoldSetup {
+    NONE,
+    /** A hold of 2.00 on the account, and another account. */
+    HELD,
+    RELEASED,
+    CAPTURED,
+    BLOCKED,
+    /** A blocking limit of 5.00 (1.00 is spent this month). */
+    LIMITED
+  }
+
+  /** A request to the holds API with a service key (or the {@code key} named). */
+  record HoldCase(
+      HoldSetup setup,
+      String method,
+      String path,
+      String contentType,
+      String body,
+      String param,
+      String key)
+      implements Input {
+
+    @Override
+    public String way() {
+      return "holds API";
+    }
+
+    @Override
+    public void prepare(BadInputIntegrationTest test) {
+      Clock clock = Clock.systemUTC();
+      test.otherAccount =
+          new Accounts(db.database(), clock).create("other@example.com", null, null).account().id();
+      dev.walletworker.holds.HoldTransfers transfers =
+          new dev.walletworker.holds.HoldTransfers(
+              db.database(),
+              new dev.walletworker.holds.Holds(db.database()),
+              new dev.walletworker.account.Wallets(db.database()),
+              new Ledger(db.database(), clock),
+              new ModelPrices(db.database(), clock),
+              clock);
+      switch (setup) {
+        case NONE -> {}
+        case BLOCKED -> new Accounts(db.database(), clock).block(test.account, "fraud review");
+        case LIMITED ->
+            new Accounts(db.database(), clock)
+                .updateSettings(
+                    test.account,
+                    new dev.walletworker.account.SettingsChange()
+                        .limitEnabled(true)
+                        .monthlyLimit(new BigDecimal("5.00")));
+        default -> {
+          test.hold =
+              transfers
+                  .hold(
+                      new dev.walletworker.holds.HoldTransfers.NewHold(
+                          "prepared", test.account, null, null, null, new BigDecimal("2.00"), null))
+                  .hold()
+                  .id();
+          if (setup == HoldSetup.RELEASED) {
+            transfers.release(test.hold, null);
+          } else if (setup == HoldSetup.CAPTURED) {
+            transfers.capture(
+                test.hold,
+                null,
+                new dev.walletworker.holds.HoldTransfers.Actual(
+                    null, null, null, new BigDecimal("1.50")));
+          }
+        }
+      }
+    }
+
+    @Override
+    public Answer send(BadInputIntegrationTest test) throws Exception {
+      String sent =
+          body == null
+              ? null
+              : body.replace("\"ID\"", "\"" + test.account + "\"")
+                  .replace("\"OTHER\"", "\"" + test.otherAccount + "\"");
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(base + path.replace("HOLD", String.valueOf(test.hold))))
+              .method(
+                  method,
+                  sent == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(sent));
+      switch (key) {
+        case "owner" -> request.header("Authorization", "Bearer " + test.key);
+        case "none" -> {}
+        default -> request.header("Authorization", "Bearer " + test.serviceKey);
+      }
+      if (sent != null) {
+        request.header("Content-Type", contentType);
+      }
+      return exchange(request, param);
+    }
+
+    @Override
+    public String toString() {
+      String shown = body == null ? "" : " " + shorten(body, 120, 100, "bytes");
+      return method
+          + " "
+          + path
+          + (setup == HoldSetup.NONE
+              ? ""
+              : " (" + setup.name().toLowerCase(java.util.Locale.ROOT) + " hold)")
+          + (key.equals("service") ? "" : " with " + key + " key")
+          + (contentType.equals("application/json") ? "" : " as " + contentType)
+          + shown;
+    }
   }
 
   /**

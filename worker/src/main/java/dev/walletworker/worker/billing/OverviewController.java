@@ -57,6 +57,14 @@ class OverviewController {
 
     model.addAttribute("title", "Billing");
     model.addAttribute("balance", PageModel.money(wallet.balance(), currency));
+    // Requests in flight reserve part of the balance (holds): what is left to spend is shown
+    // beside it, only when something is held, so an owner without holds sees the page as before.
+    boolean held = wallet.held().signum() != 0;
+    model.addAttribute("holdsOn", held);
+    if (held) {
+      model.addAttribute("available", PageModel.money(wallet.available(), currency));
+      model.addAttribute("held", PageModel.money(wallet.held(), currency));
+    }
     model.addAttribute("currency", currency);
     boolean blocked = view.account().status() == AccountStatus.BLOCKED;
     model.addAttribute("blocked", blocked);

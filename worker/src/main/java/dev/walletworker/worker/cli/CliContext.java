@@ -117,6 +117,10 @@ final class CliContext implements AutoCloseable {
     return new TopUpAttempts(database(), clock());
   }
 
+  dev.walletworker.holds.Holds holds() {
+    return new dev.walletworker.holds.Holds(database());
+  }
+
   CheckoutTopUps checkoutTopUps() {
     return new CheckoutTopUps(database(), clock());
   }

@@ -75,6 +75,7 @@ public final class WorkerCommand implements Runnable {
               node(TopUpsCommand.ListCheckouts.class),
               node(TopUpsCommand.ListReviews.class),
               node(TopUpsCommand.ResolveReview.class)),
+          node(HoldsCommand.class, node(HoldsCommand.ListHolds.class)),
           node(
               ServiceKeysCommand.class,
               node(ServiceKeysCommand.Create.class),

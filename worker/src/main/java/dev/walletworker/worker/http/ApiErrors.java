@@ -1,6 +1,5 @@
 package dev.walletworker.worker.http;
 
-import dev.walletworker.ErrorType;
 import dev.walletworker.WalletException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +25,12 @@ class ApiErrors {
   @ExceptionHandler(WalletException.class)
   ResponseEntity<String> wallet(WalletException e) {
     HttpStatus status =
-        e.type() == ErrorType.ACCOUNT_NOT_FOUND
-            ? HttpStatus.NOT_FOUND
-            : HttpStatus.UNPROCESSABLE_ENTITY;
+        switch (e.type()) {
+          case ACCOUNT_NOT_FOUND, HOLD_NOT_FOUND -> HttpStatus.NOT_FOUND;
+          // A released hold captured, a captured one released: the hold's state forbids it.
+          case HOLD_SETTLED -> HttpStatus.CONFLICT;
+          default -> HttpStatus.UNPROCESSABLE_ENTITY;
+        };
     return ApiJson.error(status, e.type().code(), e.getMessage(), e.param());
   }
 

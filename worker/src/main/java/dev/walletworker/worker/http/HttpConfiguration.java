@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Import;
   StripeWebhookController.class,
   WalletApiController.class,
   UsageController.class,
+  HoldsController.class,
   OpenApiController.class,
   ApiErrors.class
 })

@@ -108,6 +108,9 @@ class UsageController {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("account_id", view.account().id());
     body.put("balance", ApiJson.shown(view.wallet().balance()));
+    // What usage and new holds may spend: the balance less active holds.
+    body.put("available", ApiJson.shown(view.wallet().available()));
+    body.put("held", ApiJson.shown(view.wallet().held()));
     body.put("currency", view.wallet().currency());
     body.put("status", view.account().status().name().toLowerCase(java.util.Locale.ROOT));
     body.put("blocked_reason", view.account().blockedReason());

@@ -47,7 +47,16 @@ class WalletApiController {
   ResponseEntity<String> balance(HttpServletRequest request) {
     Wallet wallet = accounts.get(account(request)).wallet();
     return ApiJson.ok(
-        ordered("balance", ApiJson.shown(wallet.balance()), "currency", wallet.currency()));
+        ordered(
+            "balance",
+            ApiJson.shown(wallet.balance()),
+            "currency",
+            wallet.currency(),
+            // What usage and new holds may spend: the balance less active holds.
+            "available",
+            ApiJson.shown(wallet.available()),
+            "held",
+            ApiJson.shown(wallet.held())));
   }
 
   @PostMapping("/v1/wallet/top-up")

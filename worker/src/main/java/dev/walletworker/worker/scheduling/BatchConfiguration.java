@@ -2,6 +2,7 @@ package dev.walletworker.worker.scheduling;
 
 import dev.walletworker.alerts.LowBalanceAlertsJobConfiguration;
 import dev.walletworker.budget.BudgetJobsConfiguration;
+import dev.walletworker.holds.HoldExpiryJobConfiguration;
 import dev.walletworker.mail.MailDispatchJobConfiguration;
 import dev.walletworker.topup.AutoTopUpJobConfiguration;
 import dev.walletworker.worker.mail.MailConfiguration;
@@ -31,6 +32,7 @@ import org.springframework.transaction.annotation.Isolation;
   StripeConfiguration.class,
   AutoTopUpJobConfiguration.class,
   BudgetJobsConfiguration.class,
+  HoldExpiryJobConfiguration.class,
   LowBalanceAlertsJobConfiguration.class,
   MailDispatchJobConfiguration.class
 })

@@ -200,6 +200,45 @@ public final class JobControl {
         });
   }
 
+  /**
+   * Makes the job run at {@code at} (a hold's expiry), unless its timed run is already due sooner
+   * or the job is paused. One timed trigger per job, {@code timed.NAME}, apart from the wake-ups: a
+   * wake-up waiting to run now does not stop a later timed run, nor a later one an earlier.
+   *
+   * @return whether the timed run was (re)scheduled
+   */
+  boolean runAt(String name, java.time.Instant at) throws SchedulerException {
+    if (isPaused(name)) {
+      return false;
+    }
+    TriggerKey key = TriggerKey.triggerKey("timed." + name, GROUP);
+    return inStoreTransaction(
+        () -> {
+          Trigger existing = scheduler.getTrigger(key);
+          java.util.Date when = java.util.Date.from(at);
+          if (existing != null
+              && existing.getNextFireTime() != null
+              && !existing.getNextFireTime().after(when)) {
+            return false;
+          }
+          JobDataMap data = new JobDataMap();
+          data.put(LaunchBatchJob.TRIGGER, RunTrigger.WAKEUP.code());
+          Trigger timed =
+              TriggerBuilder.newTrigger()
+                  .withIdentity(key)
+                  .forJob(jobKey(name))
+                  .usingJobData(data)
+                  .startAt(when)
+                  .build();
+          if (existing == null) {
+            scheduler.scheduleJob(timed);
+          } else {
+            scheduler.rescheduleJob(key, timed);
+          }
+          return true;
+        });
+  }
+
   public void pause(String name) throws SchedulerException {
     jobs.get(name);
     inStoreTransaction(

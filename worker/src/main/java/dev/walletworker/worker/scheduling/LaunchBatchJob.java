@@ -24,10 +24,12 @@ public class LaunchBatchJob implements Job {
 
   private final JobRunner runner;
   private final JobControl control;
+  private final TimedWakeUps timed;
 
-  public LaunchBatchJob(JobRunner runner, JobControl control) {
+  public LaunchBatchJob(JobRunner runner, JobControl control, TimedWakeUps timed) {
     this.runner = runner;
     this.control = control;
+    this.timed = timed;
   }
 
   @Override
@@ -43,6 +45,17 @@ public class LaunchBatchJob implements Job {
           runner.run(job, trigger, context.getMergedJobDataMap().getString(REQUEST_ID));
       if ("SKIPPED".equals(outcome.status()) && trigger == RunTrigger.WAKEUP) {
         control.queueWakeUp(job, java.time.Instant.now().plus(WAKE_UP_AGAIN));
+      }
+      // Work known to come due at a time (the next hold's expiry): wake the job then.
+      // Never sooner than WAKE_UP_AGAIN: work that is already due and was not done this run
+      // (a hold locked by a capture in flight) must not make the job run in a tight loop.
+      java.util.Optional<java.time.Instant> next = timed.next(job);
+      if (next.isPresent()) {
+        java.time.Instant soonest = java.time.Instant.now().plus(WAKE_UP_AGAIN);
+        java.time.Instant at = next.get().isBefore(soonest) ? soonest : next.get();
+        if (control.runAt(job, at)) {
+          log.debug("job wake-up queued job={} at={}", job, at);
+        }
       }
     } catch (org.quartz.SchedulerException e) {
       log.error("job wake-up could not be queued again job={} error={}", job, e.getMessage());

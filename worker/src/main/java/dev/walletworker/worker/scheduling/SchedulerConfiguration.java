@@ -1,5 +1,6 @@
 package dev.walletworker.worker.scheduling;
 
+import dev.walletworker.holds.Holds;
 import dev.walletworker.worker.WorkerProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,6 +31,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class SchedulerConfiguration {
 
   public static final String SCHEDULER_NAME = "wallet-worker";
+
+  @Bean
+  TimedWakeUps timedWakeUps(Holds holds) {
+    return new TimedWakeUps(holds);
+  }
 
   @Bean
   RunningExecutions runningExecutions() {

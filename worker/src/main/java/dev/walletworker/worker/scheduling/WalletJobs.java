@@ -4,6 +4,7 @@ import dev.walletworker.ErrorType;
 import dev.walletworker.WalletException;
 import dev.walletworker.alerts.LowBalanceAlertsJobConfiguration;
 import dev.walletworker.budget.BudgetJobsConfiguration;
+import dev.walletworker.holds.HoldExpiryJobConfiguration;
 import dev.walletworker.mail.MailDispatchJobConfiguration;
 import dev.walletworker.topup.AutoTopUpJobConfiguration;
 import dev.walletworker.worker.WorkerProperties;
@@ -32,6 +33,7 @@ public final class WalletJobs {
           AutoTopUpJobConfiguration.JOB_NAME,
           BudgetJobsConfiguration.ENFORCEMENT_JOB,
           BudgetJobsConfiguration.ROLLOVER_JOB,
+          HoldExpiryJobConfiguration.JOB_NAME,
           LowBalanceAlertsJobConfiguration.JOB_NAME,
           MailDispatchJobConfiguration.JOB_NAME);
 

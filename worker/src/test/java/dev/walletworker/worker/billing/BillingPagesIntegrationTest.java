@@ -90,7 +90,8 @@ class BillingPagesIntegrationTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(api.statusCode()).isEqualTo(200);
-    assertThat(api.body()).isEqualTo("{\"balance\":42.50,\"currency\":\"USD\"}");
+    assertThat(api.body())
+        .isEqualTo("{\"balance\":42.50,\"currency\":\"USD\",\"available\":42.50,\"held\":0.00}");
     assertThat(api.headers().allValues("Set-Cookie")).isEmpty();
     HttpResponse<String> noKey =
         HttpClient.newHttpClient()
@@ -98,6 +99,29 @@ class BillingPagesIntegrationTest {
                 HttpRequest.newBuilder(URI.create(base + "/v1/wallet/balance")).build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(noKey.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void theOverviewShowsAvailableAndHeldBesideTheBalanceOnceSomethingIsHeld() throws Exception {
+    SignedIn owner = SignedIn.owner(db, base, "ada@example.com");
+    assertThat(owner.get("/billing").body()).contains("$42.50").doesNotContain("id=\"held\"");
+
+    new dev.walletworker.holds.HoldTransfers(
+            db.database(),
+            new dev.walletworker.holds.Holds(db.database()),
+            new dev.walletworker.account.Wallets(db.database()),
+            ledger,
+            new dev.walletworker.metering.ModelPrices(db.database(), clock),
+            clock)
+        .hold(
+            new dev.walletworker.holds.HoldTransfers.NewHold(
+                "req_1", ada, null, null, null, new BigDecimal("12.25"), null));
+
+    String page = owner.get("/billing").body();
+    assertThat(page)
+        .contains("id=\"balance\">$42.50<")
+        .contains("id=\"available\">$30.25<")
+        .contains("id=\"held\">$12.25<");
   }
 
   @Test

@@ -73,7 +73,7 @@ class JobsCliIntegrationTest {
   void unknownJobErrorNamesTheJobsThereAre() {
     assertThat(cli.run("jobs", "trigger", "nope").err())
         .contains(
-            "unknown job 'nope'; the jobs are auto-topup, budget-enforcement, low-balance-alerts, mail-dispatch, month-rollover");
+            "unknown job 'nope'; the jobs are auto-topup, budget-enforcement, hold-expiry, low-balance-alerts, mail-dispatch, month-rollover");
   }
 
   private static JsonNode job(JsonNode list, String name) {

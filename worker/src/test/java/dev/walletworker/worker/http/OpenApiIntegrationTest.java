@@ -7,6 +7,9 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.walletworker.account.Accounts;
 import dev.walletworker.account.ApiKeys;
+import dev.walletworker.account.Wallets;
+import dev.walletworker.holds.HoldTransfers;
+import dev.walletworker.holds.Holds;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.metering.ModelPrices;
@@ -65,6 +68,8 @@ class OpenApiIntegrationTest {
   private static final String SECRET = "whsec_openapi";
   private static final String EXAMPLE_ACCOUNT = "acct_4f8kq2m9x7p1r3t6";
   private static final String EXAMPLE_TIMESTAMP = "2026-11-29T10:15:30Z";
+  // The document's example hold: replaced by a hold made before each example.
+  private static final String EXAMPLE_HOLD = "hold_4f8kq2m9x7p1r3t6a0b1c2d3";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final JsonMapper JSON =
       JsonMapper.builder()
@@ -83,6 +88,7 @@ class OpenApiIntegrationTest {
   private String account;
   private String ownerKey;
   private String serviceKey;
+  private String hold;
 
   @BeforeAll
   static void start() {
@@ -117,6 +123,19 @@ class OpenApiIntegrationTest {
             new BigDecimal("1.50"),
             null,
             Instant.parse("2026-01-01T00:00:00Z"));
+    hold =
+        new HoldTransfers(
+                db.database(),
+                new Holds(db.database()),
+                new Wallets(db.database()),
+                new Ledger(db.database(), clock),
+                new ModelPrices(db.database(), clock),
+                clock)
+            .hold(
+                new HoldTransfers.NewHold(
+                    "req_openapi", account, "assisters-chat-v1", 400_000L, 200_000L, null, null))
+            .hold()
+            .id();
   }
 
   @Test
@@ -256,6 +275,7 @@ class OpenApiIntegrationTest {
   /** The example's text with this test's account and a timestamp the API accepts. */
   private String real(String text) {
     return text.replace(EXAMPLE_ACCOUNT, account)
+        .replace(EXAMPLE_HOLD, hold)
         .replace(
             EXAMPLE_TIMESTAMP,
             Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.SECONDS).toString());

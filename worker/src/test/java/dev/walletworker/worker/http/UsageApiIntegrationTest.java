@@ -147,7 +147,7 @@ class UsageApiIntegrationTest {
         .isEqualTo(
             "{\"account_id\":\""
                 + account
-                + "\",\"balance\":10.00,\"currency\":\"USD\",\"status\":\"active\","
+                + "\",\"balance\":10.00,\"available\":10.00,\"held\":0.00,\"currency\":\"USD\",\"status\":\"active\","
                 + "\"blocked_reason\":null}");
     assertThat(get("/v1/accounts/acct_doesnotexist00/balance", serviceKey).statusCode())
         .isEqualTo(404);

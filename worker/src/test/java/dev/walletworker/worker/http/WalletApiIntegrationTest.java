@@ -73,7 +73,8 @@ class WalletApiIntegrationTest {
     var response = get("/v1/wallet/balance", key);
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).isEqualTo("{\"balance\":25.50,\"currency\":\"USD\"}");
+    assertThat(response.body())
+        .isEqualTo("{\"balance\":25.50,\"currency\":\"USD\",\"available\":25.50,\"held\":0.00}");
   }
 
   @Test
@@ -94,7 +95,7 @@ class WalletApiIntegrationTest {
     }
     assertThat(ledger.balance(account)).isEqualByComparingTo("110.00");
     assertThat(get("/v1/wallet/balance", key).body())
-        .isEqualTo("{\"balance\":110.00,\"currency\":\"USD\"}");
+        .isEqualTo("{\"balance\":110.00,\"currency\":\"USD\",\"available\":110.00,\"held\":0.00}");
   }
 
   @Test

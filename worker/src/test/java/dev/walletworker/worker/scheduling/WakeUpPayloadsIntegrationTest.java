@@ -41,7 +41,11 @@ class WakeUpPayloadsIntegrationTest {
     assertThat(payloads)
         .as("the wake-ups the triggers send")
         .containsExactlyInAnyOrder(
-            "auto-topup", "budget-enforcement", "low-balance-alerts", "mail-dispatch");
+            "auto-topup",
+            "budget-enforcement",
+            "hold-expiry",
+            "low-balance-alerts",
+            "mail-dispatch");
     assertThat(WalletJobs.NAMES).containsAll(payloads);
   }
 }

@@ -1,0 +1,448 @@
+package dev.walletworker.holds;
+
+import dev.walletworker.Amounts;
+import dev.walletworker.ErrorType;
+import dev.walletworker.Texts;
+import dev.walletworker.WalletException;
+import dev.walletworker.account.Wallets;
+import dev.walletworker.account.Wallets.HoldState;
+import dev.walletworker.db.Database;
+import dev.walletworker.ledger.Ledger;
+import dev.walletworker.ledger.UsageDetail;
+import dev.walletworker.ledger.WalletTransaction;
+import dev.walletworker.metering.ModelPrices;
+import dev.walletworker.metering.Price;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Two-phase transfers for usage (TigerBeetle's pending → post | void | timeout): a hold reserves a
+ * request's worst case before the model is called, its capture posts the actual cost as one usage
+ * row and releases the rest, a release or the expiry gives it all back.
+ *
+ * <p>Each call is one transaction that locks the wallet row first, then the hold (the ledger's
+ * order: no deadlock with debits, credits or blocks). A new hold and plain usage are checked
+ * against the available balance (balance − active holds); a capture is never refused, as the usage
+ * was served: above its hold it may take the balance below zero, the only way a balance becomes
+ * negative.
+ */
+public final class HoldTransfers {
+
+  private static final Logger log = LoggerFactory.getLogger(HoldTransfers.class);
+
+  public static final Duration DEFAULT_EXPIRY = Duration.ofMinutes(10);
+  public static final Duration MAX_EXPIRY = Duration.ofDays(1);
+  static final int MAX_REQUEST_ID = 255;
+  static final long MAX_TOKENS = 999_999_999_999L;
+
+  private final Database db;
+  private final Holds holds;
+  private final Wallets wallets;
+  private final Ledger ledger;
+  private final ModelPrices prices;
+  private final Clock clock;
+
+  public HoldTransfers(
+      Database db, Holds holds, Wallets wallets, Ledger ledger, ModelPrices prices, Clock clock) {
+    this.db = db;
+    this.holds = holds;
+    this.wallets = wallets;
+    this.ledger = ledger;
+    this.prices = prices;
+    this.clock = clock;
+  }
+
+  /**
+   * What a new hold asks for: a model with its most tokens, priced at the version in force now, or
+   * a plain amount.
+   */
+  public record NewHold(
+      String requestId,
+      String accountId,
+      String model,
+      Long maxInputTokens,
+      Long maxOutputTokens,
+      BigDecimal amount,
+      Duration expiresIn) {}
+
+  /** A hold made (or found again by its request id: {@code replay}). */
+  public record Created(Hold hold, boolean replay, BigDecimal available, BigDecimal held) {}
+
+  /** What a request actually used: its tokens, or an amount. */
+  public record Actual(
+      Long inputTokens, Long outputTokens, Long cachedInputTokens, BigDecimal amount) {}
+
+  /**
+   * A captured hold. {@code transactionId} and {@code balanceAfter} are those of its usage row;
+   * both null for a capture of nothing.
+   */
+  public record Captured(
+      Hold hold,
+      BigDecimal amount,
+      String transactionId,
+      BigDecimal balanceAfter,
+      boolean replay) {}
+
+  /**
+   * Reserves the request's worst case. The same request id for the account again returns that hold,
+   * whatever it became. Refused, holding nothing: {@code account_not_found}, {@code
+   * account_blocked}, {@code insufficient_funds} (the available balance is below the amount),
+   * {@code spending_limit} (month-to-date spend + active holds + this hold would pass a blocking
+   * limit), {@code invalid_request}.
+   */
+  public Created hold(NewHold request) {
+    String requestId = Texts.clean(request.requestId(), "id", MAX_REQUEST_ID, true);
+    String accountId = Texts.clean(request.accountId(), "account_id", MAX_REQUEST_ID, true);
+    Duration expiresIn = request.expiresIn() == null ? DEFAULT_EXPIRY : request.expiresIn();
+    if (expiresIn.compareTo(Duration.ofSeconds(1)) < 0 || expiresIn.compareTo(MAX_EXPIRY) > 0) {
+      throw invalid(
+          "expires_in must be between 1 and " + MAX_EXPIRY.toSeconds() + " seconds", "expires_in");
+    }
+    boolean priced = request.model() != null;
+    if (priced == (request.amount() != null)) {
+      throw invalid(
+          "send either model with max_input_tokens and max_output_tokens, or amount", "amount");
+    }
+    if (priced) {
+      tokens(request.maxInputTokens(), "max_input_tokens", true);
+      tokens(request.maxOutputTokens(), "max_output_tokens", true);
+    } else {
+      if (request.maxInputTokens() != null || request.maxOutputTokens() != null) {
+        throw invalid("max_input_tokens and max_output_tokens go with model", "max_input_tokens");
+      }
+      Amounts.requirePositive(Amounts.checkRange(request.amount(), "amount"), "amount");
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    return db.inTransaction(
+        () -> {
+          Optional<Hold> earlier = holds.findByRequest(accountId, requestId);
+          if (earlier.isPresent()) {
+            return replay(earlier.get());
+          }
+          Price price = null;
+          BigDecimal amount = request.amount();
+          if (priced) {
+            price =
+                prices.list(request.model(), now).stream()
+                    .findFirst()
+                    .orElseThrow(
+                        () ->
+                            invalid(
+                                "unknown model "
+                                    + Texts.abbreviate(request.model())
+                                    + ": no price is in force for it",
+                                "model"));
+            amount = price.cost(request.maxInputTokens(), request.maxOutputTokens(), 0);
+            if (amount.signum() == 0) {
+              throw invalid(
+                  "the worst case costs 0.00 at price " + price.id() + ": nothing to hold",
+                  "max_output_tokens");
+            }
+          }
+          HoldState state =
+              wallets
+                  .lockHoldState(accountId, month(now))
+                  .orElseThrow(
+                      () ->
+                          new WalletException(
+                              ErrorType.ACCOUNT_NOT_FOUND,
+                              "No account " + Texts.abbreviate(accountId),
+                              "account_id"));
+          // Under the wallet's lock: a hold made for the same id meanwhile is seen now.
+          earlier = holds.findByRequest(accountId, requestId);
+          if (earlier.isPresent()) {
+            return replay(earlier.get());
+          }
+          refuseIfNotAllowed(accountId, amount, state);
+          Hold hold =
+              new Hold(
+                  Holds.newId(),
+                  accountId,
+                  requestId,
+                  HoldStatus.HELD,
+                  amount,
+                  price == null ? null : price.model(),
+                  price == null ? null : price.id(),
+                  priced ? request.maxInputTokens() : null,
+                  priced ? request.maxOutputTokens() : null,
+                  now,
+                  now.plus(expiresIn),
+                  null,
+                  null,
+                  null,
+                  null);
+          holds.insert(hold);
+          wallets.changeHeld(accountId, amount, now);
+          log.info(
+              "hold created account={} hold={} amount={} expires_at={}",
+              accountId,
+              hold.id(),
+              Amounts.format(amount),
+              hold.expiresAt());
+          return new Created(
+              holds.find(hold.id()).orElseThrow(),
+              false,
+              state.available().subtract(amount),
+              state.held().add(amount));
+        });
+  }
+
+  private void refuseIfNotAllowed(String accountId, BigDecimal amount, HoldState state) {
+    if (state.blockedReason() != null) {
+      throw new WalletException(
+          ErrorType.ACCOUNT_BLOCKED,
+          "Account "
+              + accountId
+              + " is blocked ("
+              + state.blockedReason()
+              + "): nothing can be held",
+          "account_id");
+    }
+    if (state.available().compareTo(amount) < 0) {
+      throw new WalletException(
+          ErrorType.INSUFFICIENT_FUNDS,
+          "Insufficient funds: available balance is "
+              + Amounts.format(state.available())
+              + " (balance "
+              + Amounts.format(state.balance())
+              + ", held "
+              + Amounts.format(state.held())
+              + "), the hold is "
+              + Amounts.format(amount),
+          "amount");
+    }
+    // Captured spend and what active holds may still spend, so that traffic that holds first
+    // cannot overshoot a blocking limit by more than its captures exceed their holds.
+    if (state.blockingLimit() && state.limit() != null) {
+      BigDecimal committed = state.spendThisMonth().add(state.held());
+      if (committed.add(amount).compareTo(state.limit()) > 0) {
+        throw new WalletException(
+            ErrorType.SPENDING_LIMIT,
+            "The monthly spending limit of "
+                + Amounts.format(state.limit())
+                + " "
+                + state.currency()
+                + " would be passed: spent this month "
+                + Amounts.format(state.spendThisMonth())
+                + ", held "
+                + Amounts.format(state.held())
+                + ", the hold is "
+                + Amounts.format(amount),
+            "amount");
+      }
+    }
+  }
+
+  /**
+   * Captures the hold for what the request actually used: one usage row priced at the hold's price
+   * version (tokens) or of the amount, the rest released. Never refused for money: above the hold,
+   * and even above the available balance, it posts (the usage was served). A hold that expired
+   * still posts (a late settlement); a released one is refused ({@code hold_settled}). Capturing
+   * again returns the first result.
+   *
+   * @param accountId the account the caller means, or null; a hold of another account is not found
+   */
+  public Captured capture(String holdId, String accountId, Actual actual) {
+    Hold found = find(holdId, accountId);
+    boolean tokens =
+        actual.inputTokens() != null
+            || actual.outputTokens() != null
+            || actual.cachedInputTokens() != null;
+    if (tokens == (actual.amount() != null)) {
+      throw invalid("send either input_tokens and output_tokens, or amount", "amount");
+    }
+    BigDecimal cost;
+    UsageDetail detail = null;
+    if (tokens) {
+      if (found.priceId() == null) {
+        throw invalid(
+            "hold " + found.id() + " was made for an amount, not a model: capture it with amount",
+            "input_tokens");
+      }
+      long in = tokens(actual.inputTokens(), "input_tokens", true);
+      long out = tokens(actual.outputTokens(), "output_tokens", true);
+      long cached = tokens(actual.cachedInputTokens(), "cached_input_tokens", false);
+      Price price = prices.find(found.priceId()).orElseThrow();
+      cost = price.cost(in, out, cached);
+      detail = new UsageDetail(found.model(), in, out, cached, price.id());
+    } else {
+      cost = Amounts.requireNonNegative(Amounts.checkRange(actual.amount(), "amount"), "amount");
+    }
+    String description = found.model() == null ? "API usage" : "API usage - " + found.model();
+    UsageDetail usage = detail;
+    return db.inTransaction(
+        () -> {
+          wallets.lockForUpdate(found.accountId());
+          Hold hold = holds.lock(holdId).orElseThrow();
+          Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+          switch (hold.status()) {
+            case CAPTURED -> {
+              return capturedBefore(hold);
+            }
+            case RELEASED ->
+                throw new WalletException(
+                    ErrorType.HOLD_SETTLED,
+                    "Hold " + hold.id() + " was released: it can no longer be captured",
+                    "hold_id");
+            default -> {}
+          }
+          // An expired hold reserves nothing any more: its late capture releases nothing.
+          BigDecimal release = hold.status() == HoldStatus.HELD ? hold.amount() : BigDecimal.ZERO;
+          String transactionId = null;
+          BigDecimal balanceAfter = null;
+          if (cost.signum() > 0) {
+            WalletTransaction row =
+                ledger.postCapture(hold.accountId(), hold.id(), cost, release, description, usage);
+            transactionId = row.id();
+            balanceAfter = row.balanceAfter();
+          } else if (release.signum() > 0) {
+            wallets.changeHeld(hold.accountId(), release.negate(), now);
+          }
+          holds.captured(hold.id(), cost, transactionId, now);
+          log.info(
+              "hold captured account={} hold={} amount={} held={} txn={}{}",
+              hold.accountId(),
+              hold.id(),
+              Amounts.format(cost),
+              Amounts.format(hold.amount()),
+              transactionId,
+              hold.status() == HoldStatus.EXPIRED ? " late=true" : "");
+          return new Captured(
+              holds.find(hold.id()).orElseThrow(), cost, transactionId, balanceAfter, false);
+        });
+  }
+
+  /**
+   * Releases the hold: nothing is posted, its amount is available again. Releasing again, or
+   * releasing an expired hold, changes nothing; a captured hold is refused ({@code hold_settled}).
+   */
+  public Hold release(String holdId, String accountId) {
+    Hold found = find(holdId, accountId);
+    return db.inTransaction(
+        () -> {
+          wallets.lockForUpdate(found.accountId());
+          Hold hold = holds.lock(holdId).orElseThrow();
+          if (hold.status() == HoldStatus.CAPTURED) {
+            throw new WalletException(
+                ErrorType.HOLD_SETTLED,
+                "Hold " + hold.id() + " was captured: it can no longer be released",
+                "hold_id");
+          }
+          if (hold.status() != HoldStatus.HELD) {
+            return hold;
+          }
+          Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+          holds.settle(hold.id(), HoldStatus.RELEASED, now);
+          wallets.changeHeld(hold.accountId(), hold.amount().negate(), now);
+          log.info(
+              "hold released account={} hold={} amount={}",
+              hold.accountId(),
+              hold.id(),
+              Amounts.format(hold.amount()));
+          return holds.find(hold.id()).orElseThrow();
+        });
+  }
+
+  /** The hold; of {@code accountId} if given. */
+  public Hold get(String holdId, String accountId) {
+    return find(holdId, accountId);
+  }
+
+  /**
+   * Expires up to {@code limit} holds past their {@code expires_at}, each in its own transaction (a
+   * crash loses at most the one in flight, which stays held and is expired by the next run).
+   *
+   * @return how many were expired
+   */
+  public int expireDue(int limit) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    List<Hold> due = holds.due(now, limit);
+    int expired = 0;
+    for (Hold candidate : due) {
+      boolean done =
+          db.inTransaction(
+              () -> {
+                wallets.lockForUpdate(candidate.accountId());
+                Hold hold = holds.lock(candidate.id()).orElseThrow();
+                // Captured or released since it was read: nothing to do.
+                if (hold.status() != HoldStatus.HELD || hold.expiresAt().isAfter(now)) {
+                  return false;
+                }
+                holds.settle(hold.id(), HoldStatus.EXPIRED, now);
+                wallets.changeHeld(hold.accountId(), hold.amount().negate(), now);
+                log.info(
+                    "hold expired account={} hold={} amount={}",
+                    hold.accountId(),
+                    hold.id(),
+                    Amounts.format(hold.amount()));
+                return true;
+              });
+      if (done) {
+        expired++;
+      }
+    }
+    return expired;
+  }
+
+  private Created replay(Hold hold) {
+    var balances = wallets.balances(hold.accountId()).orElseThrow();
+    return new Created(
+        hold, true, (BigDecimal) balances.get("available"), (BigDecimal) balances.get("held"));
+  }
+
+  private Captured capturedBefore(Hold hold) {
+    BigDecimal balanceAfter =
+        hold.transactionId() == null
+            ? null
+            : ledger.find(hold.accountId(), hold.transactionId()).orElseThrow().balanceAfter();
+    return new Captured(hold, hold.capturedAmount(), hold.transactionId(), balanceAfter, true);
+  }
+
+  private Hold find(String holdId, String accountId) {
+    return Optional.ofNullable(holdId)
+        .filter(id -> id.length() <= MAX_REQUEST_ID)
+        .flatMap(holds::find)
+        .filter(h -> accountId == null || h.accountId().equals(accountId))
+        .orElseThrow(
+            () ->
+                new WalletException(
+                    ErrorType.HOLD_NOT_FOUND,
+                    "No hold "
+                        + Texts.abbreviate(String.valueOf(holdId))
+                        + (accountId == null ? "" : " for account " + Texts.abbreviate(accountId)),
+                    "hold_id"));
+  }
+
+  private LocalDate month(Instant at) {
+    return YearMonth.from(at.atZone(clock.getZone())).atDay(1);
+  }
+
+  private static long tokens(Long value, String field, boolean required) {
+    if (value == null) {
+      if (required) {
+        throw invalid(field + " is required", field);
+      }
+      return 0;
+    }
+    if (value < 0) {
+      throw invalid(field + " must not be negative", field);
+    }
+    if (value > MAX_TOKENS) {
+      throw invalid(field + " must be below 1000000000000", field);
+    }
+    return value;
+  }
+
+  private static WalletException invalid(String message, String param) {
+    return new WalletException(ErrorType.INVALID_REQUEST, message, param);
+  }
+}
