@@ -190,7 +190,7 @@ class BillingBrowserIntegrationTest {
   }
 
   private void topUp100ThroughCheckout(Accounts accounts, String ada) {
-    browser.driver.findElement(By.linkText("Top up")).click();
+    clickAndWaitForTheNextPage(browser.driver.findElement(By.linkText("Top up")));
     page("top-up");
     browser.phoneScreenshot("top-up");
     // The bonus is shown as the amount changes.
@@ -203,12 +203,13 @@ class BillingBrowserIntegrationTest {
     custom.clear();
     browser.driver.findElement(By.cssSelector("input[name=preset][value='100']")).click();
     waitFor(() -> text("preview").contains("You pay $100.00 and get $110.00"));
-    browser.driver.findElement(By.cssSelector("#top-up-form button[type=submit]")).click();
+    clickAndWaitForTheNextPage(
+        browser.driver.findElement(By.cssSelector("#top-up-form button[type=submit]")));
 
     // The emulator's hosted Checkout page.
     waitFor(() -> browser.driver.findElements(By.cssSelector("button.pay")).size() == 1);
     browser.screenshot("stripe-checkout");
-    browser.driver.findElement(By.cssSelector("button.pay")).click();
+    clickAndWaitForTheNextPage(browser.driver.findElement(By.cssSelector("button.pay")));
 
     // Back on our success page: waiting for the webhook, then the credit.
     waitFor(() -> browser.driver.getCurrentUrl().contains("/billing/top-up/ctu_"));
@@ -220,13 +221,13 @@ class BillingBrowserIntegrationTest {
             });
     assertThat(text("topup-status")).contains("$110.00 was added").contains("$10.00 bonus");
     page("top-up-credited");
-    browser.driver.findElement(By.linkText("Overview")).click();
+    clickAndWaitForTheNextPage(browser.driver.findElement(By.linkText("Overview")));
     assertThat(text("balance")).isEqualTo("$117.50");
     assertThat(accounts.get(ada).wallet().balance()).isEqualByComparingTo("117.50");
   }
 
   private void setEverySetting(Accounts accounts, String ada) {
-    browser.driver.findElement(By.linkText("Settings")).click();
+    clickAndWaitForTheNextPage(browser.driver.findElement(By.linkText("Settings")));
     page("settings");
 
     // One refused value: the error beside its field, nothing saved, the typed value kept.
@@ -271,13 +272,13 @@ class BillingBrowserIntegrationTest {
     assertThat(browser.driver.findElement(By.id("auto-amount")).getAttribute("value"))
         .isEqualTo("50.00");
 
-    browser.driver.findElement(By.linkText("Overview")).click();
+    clickAndWaitForTheNextPage(browser.driver.findElement(By.linkText("Overview")));
     assertThat(browser.driver.getPageSource()).contains("of your $200.00 monthly limit");
     page("overview-with-limit");
   }
 
   private void downloadTheMonthAndCompareWithTheLedger(Ledger ledger, String ada) throws Exception {
-    browser.driver.findElement(By.linkText("Transactions")).click();
+    clickAndWaitForTheNextPage(browser.driver.findElement(By.linkText("Transactions")));
     page("transactions");
     browser.phoneScreenshot("transactions");
     assertThat(browser.driver.findElements(By.cssSelector("#transactions tbody tr"))).hasSize(7);
@@ -328,22 +329,22 @@ class BillingBrowserIntegrationTest {
   }
 
   private void createAndRevokeAKey() {
-    browser.driver.findElement(By.linkText("API keys")).click();
+    clickAndWaitForTheNextPage(browser.driver.findElement(By.linkText("API keys")));
     page("api-keys-none");
-    browser.driver.findElement(By.id("create-key")).click();
+    clickAndWaitForTheNextPage(browser.driver.findElement(By.id("create-key")));
     String key = browser.driver.findElement(By.id("new-key")).getAttribute("value");
     assertThat(key).startsWith("ask_");
     page("api-key-created");
     browser.driver.get(base + "/billing/api-keys");
     assertThat(browser.driver.getPageSource()).doesNotContain(key);
     assertThat(browser.driver.findElements(By.cssSelector("#keys tbody tr"))).hasSize(1);
-    browser.driver.findElement(By.cssSelector("#keys button.danger")).click();
+    clickAndWaitForTheNextPage(browser.driver.findElement(By.cssSelector("#keys button.danger")));
     assertThat(browser.driver.getPageSource()).contains("The key was revoked");
     assertThat(daemon.getBean(dev.walletworker.account.ApiKeys.class).accountFor(key)).isEmpty();
   }
 
   private void signOut() {
-    browser.driver.findElement(By.cssSelector("form.signout button")).click();
+    clickAndWaitForTheNextPage(browser.driver.findElement(By.cssSelector("form.signout button")));
     assertThat(browser.driver.getPageSource()).contains("You are signed out.");
     browser.driver.get(base + "/billing");
     assertThat(browser.driver.getCurrentUrl()).endsWith("/billing/sign-in");
@@ -391,7 +392,10 @@ class BillingBrowserIntegrationTest {
     WebElement field = browser.driver.findElement(By.id("email"));
     field.clear();
     field.sendKeys(email);
+    WebElement page = browser.driver.findElement(By.tagName("html"));
     field.submit();
+    new WebDriverWait(browser.driver, Duration.ofSeconds(20))
+        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
     assertThat(browser.driver.getPageSource()).contains("Check your email");
     page("sign-in-sent");
     MimeMessage mail = awaitMail(email, "sign_in_link", before);
