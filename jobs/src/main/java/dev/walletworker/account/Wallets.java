@@ -305,7 +305,7 @@ public final class Wallets {
   public Map<String, Object> lowBalanceFacts(String accountId) {
     return db.jdbc()
         .sql(
-            "SELECT currency, balance, low_balance_alert_threshold AS threshold,"
+            "SELECT currency, balance, held, available, low_balance_alert_threshold AS threshold,"
                 + " auto_topup_enabled AND stripe_payment_method_id IS NOT NULL AS auto_topup,"
                 + " auto_topup_amount, auto_topup_threshold FROM wallets WHERE account_id = ?")
         .param(accountId)

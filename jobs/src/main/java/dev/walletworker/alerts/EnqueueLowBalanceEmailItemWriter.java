@@ -14,7 +14,8 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 /**
  * Writes the low-balance email of each claimed crossing to the outbox, in the transaction that
  * recorded the crossing. The payload captures what the owner is told: balance, threshold, and
- * whether auto top-up will refill the wallet.
+ * whether auto top-up will refill the wallet. The crossing is of the available balance, so the
+ * email says that figure, and what holds reserve when they are the difference.
  */
 final class EnqueueLowBalanceEmailItemWriter implements ItemWriter<LowBalanceAlert> {
 
@@ -38,6 +39,8 @@ final class EnqueueLowBalanceEmailItemWriter implements ItemWriter<LowBalanceAle
           new MailPayload.LowBalance(
               (String) wallet.get("currency"),
               (BigDecimal) wallet.get("balance"),
+              (BigDecimal) wallet.get("held"),
+              (BigDecimal) wallet.get("available"),
               (BigDecimal) wallet.get("threshold"),
               (Boolean) wallet.get("auto_topup"),
               (BigDecimal) wallet.get("auto_topup_amount"),

@@ -15,9 +15,11 @@ import java.util.stream.Collectors;
  */
 public enum MailKind {
   LOW_BALANCE(
-      "Your {{account}} balance is low: {{balance}}",
+      "Your {{account}} balance is low: {{available}}",
       new MailPayload.LowBalance(
           "USD",
+          new BigDecimal("6.20"),
+          new BigDecimal("2.00"),
           new BigDecimal("4.20"),
           BigDecimal.TEN,
           true,

@@ -17,10 +17,15 @@ public sealed interface MailPayload {
   /** The template fields, as stored. */
   Map<String, Object> fields();
 
-  /** The balance fell below the owner's alert threshold. */
+  /**
+   * The available balance (the balance less what holds reserve for requests in progress) fell below
+   * the owner's alert threshold.
+   */
   record LowBalance(
       String currency,
       BigDecimal balance,
+      BigDecimal held,
+      BigDecimal available,
       BigDecimal threshold,
       boolean autoTopUp,
       BigDecimal autoTopUpAmount,
@@ -34,6 +39,9 @@ public sealed interface MailPayload {
       return MailPayload.named(
           "currency", currency,
           "balance", balance,
+          "held", held,
+          "available", available,
+          "holds", held.signum() > 0,
           "threshold", threshold,
           "auto_topup", autoTopUp,
           "auto_topup_amount", autoTopUpAmount,

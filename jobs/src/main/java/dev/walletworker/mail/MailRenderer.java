@@ -30,6 +30,8 @@ public final class MailRenderer {
   static final Set<String> MONEY =
       Set.of(
           "balance",
+          "held",
+          "available",
           "threshold",
           "amount",
           "bonus",
@@ -78,9 +80,13 @@ public final class MailRenderer {
               java.time.Duration.ofMinutes(
                   Long.parseLong(payload.get("retry_after_minutes").toString()))));
     }
+    if (kind == MailKind.LOW_BALANCE && !payload.containsKey("available")) {
+      // Queued before holds existed: the balance was all there was to spend.
+      model.put("available", payload.get("balance"));
+    }
     String currency = String.valueOf(payload.getOrDefault("currency", "USD"));
     for (String key : MONEY) {
-      Object value = payload.get(key);
+      Object value = model.get(key);
       if (value != null) {
         model.put(key, money(new BigDecimal(value.toString()), currency));
       }

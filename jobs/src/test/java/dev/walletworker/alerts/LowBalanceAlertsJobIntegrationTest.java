@@ -80,6 +80,9 @@ class LowBalanceAlertsJobIntegrationTest {
     assertThat((String) mail.get("payload"))
         .contains(
             "\"balance\": 9.990000",
+            "\"available\": 9.990000",
+            "\"held\": 0.000000",
+            "\"holds\": false",
             "\"threshold\": 10.000000",
             "\"currency\": \"USD\"",
             "\"auto_topup\": false");

@@ -35,14 +35,40 @@ class MailRendererTest {
         renderer.render(MailKind.LOW_BALANCE, "acct_x", "ada@example.com", null, payload);
 
     assertThat(on.subject()).isEqualTo("Your ada@example.com balance is low: $4.20");
-    assertThat(on.text()).contains("$4.20", "$10.00", "charge your saved card $25.00");
+    assertThat(on.text())
+        .contains(
+            "Your available balance is $4.20, below the $10.00 alert threshold",
+            "The wallet holds $6.20, of which $2.00 is reserved for API requests in progress.",
+            "charge your saved card $25.00");
+    assertThat(on.html()).contains("of which $2.00 is reserved");
 
     payload.put("auto_topup", false);
+    payload.put("holds", false);
     RenderedMail off =
         renderer.render(MailKind.LOW_BALANCE, "acct_x", "ada@example.com", "Ada", payload);
     assertThat(off.text())
         .contains("Add credits here", "turn on auto top-up")
-        .doesNotContain("$25.00");
+        .doesNotContain("$25.00", "reserved");
+  }
+
+  @Test
+  void aLowBalanceEmailQueuedBeforeHoldsExistedStillRenders() {
+    Map<String, Object> queued =
+        Map.of(
+            "currency", "USD",
+            "balance", "4.20",
+            "threshold", "10",
+            "auto_topup", false,
+            "auto_topup_amount", "25",
+            "auto_topup_threshold", "5");
+
+    RenderedMail mail =
+        renderer.render(MailKind.LOW_BALANCE, "acct_x", "a@example.com", "Ada", queued);
+
+    assertThat(mail.subject()).isEqualTo("Your Ada balance is low: $4.20");
+    assertThat(mail.text())
+        .contains("Your available balance is $4.20, below the $10.00")
+        .doesNotContain("reserved");
   }
 
   @Test
