@@ -10,10 +10,11 @@ import java.util.SortedMap;
 
 /**
  * Inline SVG drawn on the server (no script, no style attribute, so the pages' policy allows it):
- * the month's spend per day as bars, and the month's spend against the limit as one bar. Every
- * value in it is a number or a date made here, never text from a user.
+ * the month's spend per day as bars, and the month's spend against the limit as one bar; the ops
+ * console's charts use {@link #bars} too. Every value in it is a number, a date or a name made by
+ * the server, escaped.
  */
-final class SpendChart {
+public final class SpendChart {
 
   private static final int WIDTH = 620;
   private static final int HEIGHT = 180;
@@ -21,13 +22,13 @@ final class SpendChart {
 
   private SpendChart() {}
 
+  /** One bar: its value, its tooltip, the label under it (or null), and whether it stands out. */
+  public record Bar(BigDecimal value, String tooltip, String tick, boolean highlight) {}
+
   /** Bars of spend per day of {@code month}, days to {@code today}; each with its own tooltip. */
   static String perDay(
       YearMonth month, LocalDate today, SortedMap<LocalDate, BigDecimal> spend, String currency) {
-    int days = month.lengthOfMonth();
     BigDecimal max = spend.values().stream().max(BigDecimal::compareTo).orElse(BigDecimal.ZERO);
-    double slot = (double) WIDTH / days;
-    StringBuilder svg = new StringBuilder();
     String label =
         "Spend per day in "
             + month.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH)
@@ -36,14 +37,37 @@ final class SpendChart {
             + (max.signum() == 0
                 ? ": no usage yet"
                 : ", highest " + PageModel.money(max, currency));
+    java.util.List<Bar> bars = new java.util.ArrayList<>();
+    for (int day = 1; day <= month.lengthOfMonth(); day++) {
+      LocalDate date = month.atDay(day);
+      BigDecimal value = spend.getOrDefault(date, BigDecimal.ZERO);
+      bars.add(
+          new Bar(
+              value,
+              date + ": " + PageModel.money(value, currency),
+              day == 1 || day % 5 == 0 ? Integer.toString(day) : null,
+              date.equals(today)));
+    }
+    return bars(label, bars);
+  }
+
+  /**
+   * Bars scaled to the highest value, a bar of at least 2 units for any value above zero, none for
+   * zero; {@code label} is the chart's accessible name. The ops console draws its charts here too.
+   */
+  public static String bars(String label, java.util.List<Bar> bars) {
+    BigDecimal max =
+        bars.stream().map(Bar::value).max(BigDecimal::compareTo).orElse(BigDecimal.ZERO);
+    double slot = (double) WIDTH / Math.max(1, bars.size());
+    StringBuilder svg = new StringBuilder();
     svg.append("<svg class=\"chart\" viewBox=\"0 0 ")
         .append(WIDTH)
         .append(' ')
         .append(HEIGHT + AXIS)
         .append("\" role=\"img\" aria-label=\"")
-        .append(label)
+        .append(escape(label))
         .append("\" preserveAspectRatio=\"none\"><title>")
-        .append(label)
+        .append(escape(label))
         .append("</title>");
     svg.append("<line x1=\"0\" y1=\"")
         .append(HEIGHT)
@@ -52,16 +76,15 @@ final class SpendChart {
         .append("\" y2=\"")
         .append(HEIGHT)
         .append("\" stroke=\"#9aa0ae\" stroke-width=\"1\"/>");
-    for (int day = 1; day <= days; day++) {
-      LocalDate date = month.atDay(day);
-      BigDecimal value = spend.getOrDefault(date, BigDecimal.ZERO);
-      double x = (day - 1) * slot + slot * 0.15;
+    for (int i = 0; i < bars.size(); i++) {
+      Bar bar = bars.get(i);
+      double x = i * slot + slot * 0.15;
       double w = slot * 0.7;
-      if (max.signum() > 0 && value.signum() > 0) {
+      if (max.signum() > 0 && bar.value().signum() > 0) {
         double h =
             Math.max(
                 2,
-                value
+                bar.value()
                     .multiply(BigDecimal.valueOf(HEIGHT - 10))
                     .divide(max, 6, RoundingMode.HALF_UP)
                     .doubleValue());
@@ -74,24 +97,30 @@ final class SpendChart {
             .append("\" height=\"")
             .append(fmt(h))
             .append("\" fill=\"")
-            .append(date.equals(today) ? "#1c3faa" : "#3b5bdb")
+            .append(bar.highlight() ? "#1c3faa" : "#3b5bdb")
             .append("\"><title>")
-            .append(date)
-            .append(": ")
-            .append(PageModel.money(value, currency))
+            .append(escape(bar.tooltip()))
             .append("</title></rect>");
       }
-      if (day == 1 || day % 5 == 0) {
+      if (bar.tick() != null) {
         svg.append("<text x=\"")
-            .append(fmt((day - 1) * slot + slot / 2))
+            .append(fmt(i * slot + slot / 2))
             .append("\" y=\"")
             .append(HEIGHT + 16)
             .append("\" font-size=\"12\" text-anchor=\"middle\" fill=\"#454b5c\">")
-            .append(day)
+            .append(escape(bar.tick()))
             .append("</text>");
       }
     }
     return svg.append("</svg>").toString();
+  }
+
+  /* Labels are made by the server from numbers, dates and job names; escaped all the same. */
+  private static String escape(String text) {
+    return text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 
   /** The month's spend against the limit, as a bar filled up to the share used. */

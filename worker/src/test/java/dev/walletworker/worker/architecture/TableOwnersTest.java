@@ -38,7 +38,8 @@ class TableOwnersTest {
           Map.entry("model_prices", Set.of("ModelPrices")),
           Map.entry("system_settings", Set.of("SystemSettings")),
           Map.entry("sign_in_links", Set.of("SignInLinks")),
-          Map.entry("audit_log", Set.of("AuditLog")));
+          Map.entry("audit_log", Set.of("AuditLog")),
+          Map.entry("ops_users", Set.of("OpsUsers")));
 
   /** Table → the other classes whose SQL may read it. */
   private static final Map<String, Set<String>> READERS =
