@@ -32,6 +32,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 class JobsPage {
 
   static final int HISTORY = 50;
+  private static final int MIN_BARS = 20;
 
   private final JobControl control;
   private final JobActions actions;
@@ -95,6 +96,11 @@ class JobsPage {
               tick + ": read " + run.read() + ", written " + run.written(),
               null,
               !run.succeeded()));
+    }
+    // A few runs are drawn as narrow bars on the right, as the newest of many would be.
+    while (durations.size() < MIN_BARS) {
+      durations.add(0, new SpendChart.Bar(BigDecimal.ZERO, "", null, false));
+      items.add(0, new SpendChart.Bar(BigDecimal.ZERO, "", null, false));
     }
     model.addAttribute("title", "Job " + name);
     model.addAttribute("name", name);
