@@ -103,11 +103,16 @@ public final class SpendChart {
             .append("</title></rect>");
       }
       if (bar.tick() != null) {
+        // The first and last labels keep inside the chart (a centred one would be cut off).
+        boolean first = i == 0 && slot < 40;
+        boolean last = i == bars.size() - 1 && slot < 40;
         svg.append("<text x=\"")
-            .append(fmt(i * slot + slot / 2))
+            .append(fmt(first ? i * slot : last ? WIDTH : i * slot + slot / 2))
             .append("\" y=\"")
             .append(HEIGHT + 16)
-            .append("\" font-size=\"12\" text-anchor=\"middle\" fill=\"#454b5c\">")
+            .append("\" font-size=\"12\" text-anchor=\"")
+            .append(first ? "start" : last ? "end" : "middle")
+            .append("\" fill=\"#454b5c\">")
             .append(escape(bar.tick()))
             .append("</text>");
       }

@@ -52,6 +52,27 @@ class AuditPage {
     return text.isBlank() ? null : text.strip();
   }
 
+  /** {@code balance: 48.30, status: blocked}: amounts as the product shows them, nested as such. */
+  private static String values(Map<String, Object> values) {
+    if (values == null) {
+      return "";
+    }
+    return values.entrySet().stream()
+        .map(e -> e.getKey() + ": " + value(e.getValue()))
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String value(Object value) {
+    if (value instanceof java.math.BigDecimal amount) {
+      return dev.walletworker.Amounts.format(amount);
+    }
+    if (value instanceof Map<?, ?> nested) {
+      return "(" + values((Map<String, Object>) nested) + ")";
+    }
+    return String.valueOf(value);
+  }
+
   static Map<String, Object> entry(AuditLog.Entry e) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("id", e.id());
@@ -61,8 +82,8 @@ class AuditPage {
     row.put("target", e.targetKind() + " " + e.targetId());
     row.put("account", e.accountId());
     row.put("reason", e.reason());
-    row.put("before", e.before() == null ? "" : e.before().toString());
-    row.put("after", e.after() == null ? "" : e.after().toString());
+    row.put("before", values(e.before()));
+    row.put("after", values(e.after()));
     row.put("refersTo", e.refersTo());
     return row;
   }

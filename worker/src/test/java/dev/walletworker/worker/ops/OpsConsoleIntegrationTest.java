@@ -26,6 +26,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -430,6 +432,50 @@ class OpsConsoleIntegrationTest {
     String overview = browser.get("/ops").body();
     assertThat(overview).contains("1 email(s) failed").doesNotContain("id=\"all-clear\"");
     assertThat(overview).contains("Accounts blocked by ops per day");
+  }
+
+  @Test
+  void theTopUpsPageSaysWhatHappensNext() throws Exception {
+    attempt(ada, "tpa_000000000000000000000001", "failed", "card_declined", Duration.ofMinutes(5));
+    attempt(ada, "tpa_000000000000000000000002", "needs_review", null, Duration.ofHours(2));
+    BillingClient browser = signedIn();
+
+    String failed = browser.get("/ops/top-ups?status=failed").body();
+    assertThat(failed)
+        .contains("tpa_000000000000000000000001")
+        .contains("card_declined")
+        .contains("cool-down: no new attempt before")
+        .doesNotContain("tpa_000000000000000000000002");
+    assertThat(browser.get("/ops/top-ups").body()).contains("a person resolves its review");
+    assertThat(browser.get("/ops").body())
+        .contains("Top-up tpa_000000000000000000000002 of " + ada + " is needs_review");
+    assertThat(browser.get("/ops/accounts/" + ada).body()).contains("card_declined");
+  }
+
+  /** An attempt as the auto top-up job leaves it, made {@code age} ago. */
+  static void attempt(String account, String id, String status, String decline, Duration age) {
+    java.sql.Timestamp at = java.sql.Timestamp.from(Instant.now().minus(age));
+    boolean resolved = status.equals("failed") || status.equals("succeeded");
+    db.jdbc()
+        .sql(
+            "INSERT INTO topup_attempts (id, account_id, status, amount, currency,"
+                + " stripe_customer_id, payment_method_id, idempotency_key, payment_intent_id,"
+                + " requests, next_try_at, failure_code, failure_message, created_at, updated_at,"
+                + " resolved_at) VALUES (?, ?, ?, 25.00, 'USD', 'cus_ops', 'pm_card_declined', ?,"
+                + " ?, 1, ?, ?, ?, ?, ?, ?)")
+        .params(
+            id,
+            account,
+            status,
+            "idem-" + id,
+            "pi_" + id.substring(4),
+            at,
+            decline,
+            decline == null ? null : "Your card was declined.",
+            at,
+            at,
+            resolved ? at : null)
+        .update();
   }
 
   private BillingClient signedIn() throws Exception {
