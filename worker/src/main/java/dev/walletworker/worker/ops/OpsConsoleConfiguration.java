@@ -25,6 +25,7 @@ import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -94,6 +95,7 @@ public class OpsConsoleConfiguration {
     signedIn.setDefaultTargetUrl("/ops");
     http.securityMatcher(OpsRequestFilter::isConsoleRequest)
         .authenticationManager(new ProviderManager(passwords))
+        .addFilterBefore(new RemovedUserFilter(users), AuthorizationFilter.class)
         .authorizeHttpRequests(
             requests ->
                 requests

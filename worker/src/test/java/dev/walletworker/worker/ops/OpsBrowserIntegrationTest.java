@@ -64,6 +64,7 @@ class OpsBrowserIntegrationTest {
   private static Browser browser;
   private static String console;
   private static String api;
+  private static int managementPort;
   private static final List<String> accessibility = new ArrayList<>();
 
   @BeforeAll
@@ -82,7 +83,7 @@ class OpsBrowserIntegrationTest {
     smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     smtp.start();
     int apiPort = freePort();
-    int managementPort = freePort();
+    managementPort = freePort();
     api = "http://127.0.0.1:" + apiPort;
     console = "http://127.0.0.1:" + managementPort;
     daemon =
@@ -90,6 +91,8 @@ class OpsBrowserIntegrationTest {
             .run(
                 "--server.port=" + apiPort,
                 "--management.server.port=" + managementPort,
+                // Every address, so that the browser can come from one that is not loopback.
+                "--management.server.address=0.0.0.0",
                 "--wallet.database.url=" + db.jdbcUrl(),
                 "--wallet.database.username=" + db.username(),
                 "--wallet.database.password=" + db.password(),
@@ -123,6 +126,14 @@ class OpsBrowserIntegrationTest {
     Ledger ledger = new Ledger(db.database(), clock);
     AuditLog audit = new AuditLog(db.database(), clock);
 
+    browser.driver.get(
+        "http://"
+            + OpsConsoleIntegrationTest.nonLoopbackAddress().getHostAddress()
+            + ":"
+            + managementPort
+            + "/ops/sign-in");
+    assertThat(browser.driver.getPageSource()).doesNotContain("id=\"password\"");
+    browser.screenshot("ops-refused-remote");
     browser.driver.get(console + "/ops");
     waitFor(() -> browser.driver.getCurrentUrl().endsWith("/ops/sign-in"));
     signIn("grace", "not the password");
@@ -186,6 +197,16 @@ class OpsBrowserIntegrationTest {
     page("ops-accounts-search");
     browser.driver.findElement(By.linkText(ada)).click();
     page("ops-account");
+    // A form whose CSRF token was taken out is refused, and nothing changes.
+    browser.driver.executeScript(
+        "document.querySelector('form[action$=\"/block\"] input[name=_csrf]').remove();");
+    fill("block-reason", "forged");
+    clickAndWaitForTheNextPage(browser.driver.findElement(By.id("block")));
+    assertThat(text("message")).contains("nothing was changed");
+    assertThat(accounts.get(ada).account().status()).isEqualTo(AccountStatus.ACTIVE);
+    page("ops-refused-without-csrf");
+    browser.driver.navigate().back();
+    browser.driver.navigate().refresh();
     clickAndWaitForTheNextPage(browser.driver.findElement(By.id("block")));
     assertThat(text("block-reason-error")).contains("reason is required");
     page("ops-account-block-refused");

@@ -223,6 +223,19 @@ class OpsConsoleIntegrationTest {
   }
 
   @Test
+  void aRemovedUserIsSignedOutAtTheNextRequest() throws Exception {
+    BillingClient browser = signedIn();
+    assertThat(browser.get("/ops").statusCode()).isEqualTo(200);
+
+    new OpsUsers(db.database(), clock).remove("grace");
+
+    var after = browser.get("/ops");
+    assertThat(after.statusCode()).isEqualTo(302);
+    assertThat(after.headers().firstValue("Location").orElseThrow()).endsWith("/ops/sign-in");
+    assertThat(browser.get("/ops").statusCode()).isEqualTo(302);
+  }
+
+  @Test
   void signingOutEndsTheSession() throws Exception {
     BillingClient browser = signedIn();
     browser.get("/ops");
@@ -487,7 +500,7 @@ class OpsConsoleIntegrationTest {
     return browser;
   }
 
-  private static InetAddress nonLoopbackAddress() throws Exception {
+  static InetAddress nonLoopbackAddress() throws Exception {
     for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
       if (!nic.isUp() || nic.isLoopback()) {
         continue;
