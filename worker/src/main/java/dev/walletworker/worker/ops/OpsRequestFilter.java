@@ -41,9 +41,15 @@ final class OpsRequestFilter extends OncePerRequestFilter {
         && isConsolePath(request.getRequestURI())
         && !InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress()) {
       // The address is a literal: getByName parses it without a lookup.
-      response.sendError(
-          HttpServletResponse.SC_FORBIDDEN,
-          "The ops console answers only on this host (OPS_REMOTE_ACCESS is false).");
+      response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+      response.setContentType("text/html;charset=UTF-8");
+      response
+          .getWriter()
+          .write(
+              "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                  + "<title>Refused · Wallet ops</title></head><body><main><h1>Refused</h1>"
+                  + "<p id=\"message\">The ops console answers only on the daemon's own host"
+                  + " (OPS_REMOTE_ACCESS is false).</p></main></body></html>");
       return;
     }
     chain.doFilter(request, response);

@@ -78,7 +78,6 @@ class OpsBrowserIntegrationTest {
    */
   @BeforeEach
   void start() throws Exception {
-    givenAnOpsUserAnAccountAFailedEmailAndTwoAttempts();
     int smtpPort = freePort();
     smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     smtp.start();
@@ -86,6 +85,7 @@ class OpsBrowserIntegrationTest {
     managementPort = freePort();
     api = "http://127.0.0.1:" + apiPort;
     console = "http://127.0.0.1:" + managementPort;
+    givenAnOpsUserAnAccountAFailedEmailAndTwoAttempts();
     daemon =
         new SpringApplication(DaemonApplication.class)
             .run(
@@ -133,7 +133,8 @@ class OpsBrowserIntegrationTest {
             + managementPort
             + "/ops/sign-in");
     assertThat(browser.driver.getPageSource()).doesNotContain("id=\"password\"");
-    browser.screenshot("ops-refused-remote");
+    assertThat(text("message")).contains("only on the daemon's own host");
+    page("ops-refused-remote");
     browser.driver.get(console + "/ops");
     waitFor(() -> browser.driver.getCurrentUrl().endsWith("/ops/sign-in"));
     signIn("grace", "not the password");

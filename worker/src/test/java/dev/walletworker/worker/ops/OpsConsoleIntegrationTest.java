@@ -190,7 +190,9 @@ class OpsConsoleIntegrationTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(403);
-    assertThat(response.body()).doesNotContain("password");
+    assertThat(response.body())
+        .contains("only on the daemon's own host")
+        .doesNotContain("password");
     // The same request from this host gets the form.
     assertThat(new BillingClient(console).get("/ops/sign-in").statusCode()).isEqualTo(200);
   }
