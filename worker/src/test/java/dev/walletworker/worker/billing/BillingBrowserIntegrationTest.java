@@ -309,20 +309,20 @@ class BillingBrowserIntegrationTest {
   private void createAndRevokeAKey() {
     browser.driver.findElement(By.linkText("API keys")).click();
     page("api-keys-none");
-    browser.driver.findElement(By.id("create-key")).click();
+    clickAndWaitForTheNextPage(browser.driver.findElement(By.id("create-key")));
     String key = browser.driver.findElement(By.id("new-key")).getAttribute("value");
     assertThat(key).startsWith("ask_");
     page("api-key-created");
     browser.driver.get(base + "/billing/api-keys");
     assertThat(browser.driver.getPageSource()).doesNotContain(key);
     assertThat(browser.driver.findElements(By.cssSelector("#keys tbody tr"))).hasSize(1);
-    browser.driver.findElement(By.cssSelector("#keys button.danger")).click();
+    clickAndWaitForTheNextPage(browser.driver.findElement(By.cssSelector("#keys button.danger")));
     assertThat(browser.driver.getPageSource()).contains("The key was revoked");
     assertThat(daemon.getBean(dev.walletworker.account.ApiKeys.class).accountFor(key)).isEmpty();
   }
 
   private void signOut() {
-    browser.driver.findElement(By.cssSelector("form.signout button")).click();
+    clickAndWaitForTheNextPage(browser.driver.findElement(By.cssSelector("form.signout button")));
     assertThat(browser.driver.getPageSource()).contains("You are signed out.");
     browser.driver.get(base + "/billing");
     assertThat(browser.driver.getCurrentUrl()).endsWith("/billing/sign-in");
