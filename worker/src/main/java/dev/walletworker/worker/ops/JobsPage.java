@@ -57,7 +57,12 @@ class JobsPage {
       row.put("cron", schedule == null ? job.cron() : schedule.cron());
       row.put("registered", schedule != null);
       row.put("paused", schedule != null && schedule.paused());
-      row.put("next", schedule == null ? "" : OpsPageModel.time(schedule.nextRun()));
+      // Quartz keeps a paused trigger's next fire time; it does not fire until resumed.
+      row.put(
+          "next",
+          schedule == null
+              ? ""
+              : schedule.paused() ? "none while paused" : OpsPageModel.time(schedule.nextRun()));
       history.recent(job.name(), 1).stream()
           .findFirst()
           .ifPresent(run -> row.put("last", run(run)));

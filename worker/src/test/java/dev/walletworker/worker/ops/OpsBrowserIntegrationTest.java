@@ -165,6 +165,8 @@ class OpsBrowserIntegrationTest {
     assertThat(
             browser.driver.findElement(By.cssSelector("#job-low-balance-alerts .state")).getText())
         .isEqualTo("paused");
+    assertThat(browser.driver.findElement(By.id("job-low-balance-alerts")).getText())
+        .contains("none while paused");
     page("ops-jobs-paused");
     clickAndWaitForTheNextPage(browser.driver.findElement(By.id("resume-low-balance-alerts")));
     assertThat(
