@@ -12,10 +12,12 @@ import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.metering.ModelPrices;
 import dev.walletworker.metering.ServiceKeys;
+import dev.walletworker.ops.OpsUsers;
 import dev.walletworker.signin.SignInLinks;
 import dev.walletworker.stripe.emulator.Charge;
 import dev.walletworker.stripe.emulator.StripeEmulator;
 import dev.walletworker.worker.DaemonApplication;
+import dev.walletworker.worker.ops.OpsPasswords;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -114,6 +116,7 @@ final class Demo {
     err.println(
         "demo: starting PostgreSQL (var/demo/pg), an SMTP server, the Stripe emulator and the daemon…");
     String signIn;
+    String console;
     try (EmbeddedPostgres pg =
             EmbeddedPostgres.builder()
                 .setDataDirectory(dir.resolve("pg"))
@@ -170,6 +173,7 @@ final class Demo {
         raiseSomeLimits(accounts, daemon.getBean(Database.class));
         settle(daemon.getBean(Database.class), smtp);
         signIn = signInLink(daemon, ids.get(0));
+        console = opsConsole(daemon);
       } finally {
         // Stopped (and drained) before the summary, so the figures are a still picture; when
         // serving, the pages need it running.
@@ -181,6 +185,7 @@ final class Demo {
         int written = writeMail(smtp, mailDir);
         summary(Database.of(pg.getPostgresDatabase()), stripe, written, mailDir, started);
         billingPages(apiPort, signIn);
+        out.println(console);
       } finally {
         if (!serve) {
           smtp.stop();
@@ -191,6 +196,20 @@ final class Demo {
       }
     }
     return 0;
+  }
+
+  /**
+   * The ops console's address and a user made for this demo, with its one-time password (the
+   * database is thrown away with the demo).
+   */
+  private static String opsConsole(ConfigurableApplicationContext daemon) {
+    String password = OpsPasswords.generate();
+    daemon.getBean(OpsUsers.class).add("demo-ops", OpsPasswords.encoder().encode(password));
+    return "Ops console      http://127.0.0.1:"
+        + daemon.getEnvironment().getProperty("local.management.port")
+        + "/ops\nSign in as demo-ops with password "
+        + password
+        + " (shown once)";
   }
 
   /** A sign-in link of the first demo account, as the pages would email it (read back here). */
@@ -232,7 +251,7 @@ final class Demo {
     java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
     sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> stop.countDown());
     sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());
-    err.println("demo: serving the billing pages; press Ctrl-C to stop.");
+    err.println("demo: serving the billing pages and the ops console; press Ctrl-C to stop.");
     stop.await();
     err.println("demo: stopping…");
     daemon.close();

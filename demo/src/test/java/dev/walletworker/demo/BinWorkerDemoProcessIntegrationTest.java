@@ -39,7 +39,9 @@ class BinWorkerDemoProcessIntegrationTest {
             "reconciled")
         .doesNotContain("NOT reconciled")
         .containsPattern("Billing pages +http://127\\.0\\.0\\.1:\\d+/billing\n")
-        .containsPattern("/billing/sign-in/link\\?token=[A-Za-z0-9_-]{43}\n");
+        .containsPattern("/billing/sign-in/link\\?token=[A-Za-z0-9_-]{43}\n")
+        .containsPattern("Ops console +http://127\\.0\\.0\\.1:\\d+/ops\n")
+        .containsPattern("Sign in as demo-ops with password [A-Za-z0-9_-]{24} \\(shown once\\)\n");
     assertThat(workDir.resolve("var/demo/mail")).isDirectoryContaining("glob:**.eml");
     // And again: the demo starts from a fresh database each time.
     assertThat(worker("demo", "--accounts", "20", "--days", "2").code()).isZero();

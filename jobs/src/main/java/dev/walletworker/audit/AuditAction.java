@@ -21,7 +21,9 @@ public enum AuditAction {
   JOB_RESUME("job.resume"),
   MAIL_RETRY("mail.retry"),
   REVIEW_RESOLVE("review.resolve"),
-  PRICE_SET("price.set");
+  PRICE_SET("price.set"),
+  OPS_USER_ADD("ops_user.add"),
+  OPS_USER_REMOVE("ops_user.remove");
 
   public static final List<String> CODES = Arrays.stream(values()).map(AuditAction::code).toList();
 

@@ -146,6 +146,23 @@ public final class AuditLog {
         .list();
   }
 
+  /**
+   * Rows of {@code action} per day of {@code zone} since {@code from} (days without are absent).
+   */
+  public java.util.SortedMap<java.time.LocalDate, Long> perDay(
+      AuditAction action, Instant from, java.time.ZoneId zone) {
+    java.util.SortedMap<java.time.LocalDate, Long> days = new java.util.TreeMap<>();
+    db.jdbc()
+        .sql(
+            "SELECT (at AT TIME ZONE ?)::date AS day, count(*) AS n FROM audit_log"
+                + " WHERE action = ? AND at >= ? GROUP BY 1")
+        .params(zone.getId(), action.code(), Timestamp.from(from))
+        .query(
+            (rs, row) -> days.put(rs.getObject("day", java.time.LocalDate.class), rs.getLong("n")))
+        .list();
+    return days;
+  }
+
   private Entry find(long id) {
     return db.jdbc()
         .sql("SELECT * FROM audit_log WHERE id = ?")

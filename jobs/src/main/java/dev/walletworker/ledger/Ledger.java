@@ -591,6 +591,33 @@ public final class Ledger {
         .optional();
   }
 
+  /** Charges (usage, positive) and credits (top-ups, bonuses, refunds) of one day, all accounts. */
+  public record DayTotals(BigDecimal charges, BigDecimal credits) {}
+
+  /**
+   * Every wallet's usage charged and credits posted per day of {@code zone} since {@code from}, by
+   * when they were posted (days with neither are absent). Sums of one currency's amounts and
+   * another's are added as they are: the ops overview shows how busy a day was.
+   */
+  public java.util.SortedMap<java.time.LocalDate, DayTotals> totalsPerDay(
+      Instant from, java.time.ZoneId zone) {
+    java.util.SortedMap<java.time.LocalDate, DayTotals> days = new java.util.TreeMap<>();
+    db.jdbc()
+        .sql(
+            "SELECT (created_at AT TIME ZONE ?)::date AS day,"
+                + " coalesce(-sum(amount) FILTER (WHERE type = 'usage'), 0) AS charges,"
+                + " coalesce(sum(amount) FILTER (WHERE type <> 'usage'), 0) AS credits"
+                + " FROM wallet_transactions WHERE created_at >= ? GROUP BY 1")
+        .params(zone.getId(), Timestamp.from(from))
+        .query(
+            (rs, row) ->
+                days.put(
+                    rs.getObject("day", java.time.LocalDate.class),
+                    new DayTotals(rs.getBigDecimal("charges"), rs.getBigDecimal("credits"))))
+        .list();
+    return days;
+  }
+
   /** The current balance; fails for an unknown account. */
   public BigDecimal balance(String accountId) {
     return db.jdbc()

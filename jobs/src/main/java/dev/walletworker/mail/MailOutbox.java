@@ -140,6 +140,52 @@ public final class MailOutbox {
         });
   }
 
+  /**
+   * One message as its owner sees it: rendered from its stored payload for ops' preview. Empty when
+   * there is no such message.
+   */
+  public java.util.Optional<RenderedMail> preview(long id, MailRenderer renderer) {
+    return db.jdbc()
+        .sql(
+            "SELECT m.*, m.payload::text AS payload_json, a.display_name"
+                + " FROM mail_outbox m JOIN accounts a ON a.id = m.account_id WHERE m.id = ?")
+        .param(id)
+        .query(MailOutbox::mapClaimed)
+        .optional()
+        .map(
+            m ->
+                renderer.render(
+                    MailKind.fromCode(m.kind()),
+                    m.accountId(),
+                    m.recipient(),
+                    m.displayName(),
+                    m.payload()));
+  }
+
+  /** Messages queued per day from {@code from} on, in {@code zone}; days without any are absent. */
+  public java.util.SortedMap<java.time.LocalDate, Long> queuedPerDay(
+      Instant from, java.time.ZoneId zone) {
+    java.util.SortedMap<java.time.LocalDate, Long> days = new java.util.TreeMap<>();
+    db.jdbc()
+        .sql(
+            "SELECT (created_at AT TIME ZONE ?)::date AS day, count(*) AS n FROM mail_outbox"
+                + " WHERE created_at >= ? GROUP BY 1")
+        .params(zone.getId(), Timestamp.from(from))
+        .query(
+            (rs, row) -> days.put(rs.getObject("day", java.time.LocalDate.class), rs.getLong("n")))
+        .list();
+    return days;
+  }
+
+  /** How many messages are in {@code status} now. */
+  public long count(MailStatus status) {
+    return db.jdbc()
+        .sql("SELECT count(*) FROM mail_outbox WHERE status = ?")
+        .param(status.code())
+        .query(Long.class)
+        .single();
+  }
+
   // The dispatcher's statements.
 
   /**

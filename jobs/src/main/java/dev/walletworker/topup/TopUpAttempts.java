@@ -146,6 +146,20 @@ public final class TopUpAttempts {
         .optional();
   }
 
+  /**
+   * Attempts still waiting for an answer (pending) or for a person (needs_review) that were made
+   * before {@code before}, oldest first: what the ops overview puts at the top.
+   */
+  public List<TopUpAttempt> waitingSince(Instant before, int limit) {
+    return db.jdbc()
+        .sql(
+            "SELECT * FROM topup_attempts WHERE status IN ('pending', 'needs_review')"
+                + " AND created_at < ? ORDER BY created_at, id LIMIT ?")
+        .params(java.sql.Timestamp.from(before), limit)
+        .query(TopUpAttempts::map)
+        .list();
+  }
+
   /** The account's attempts, newest first ({@code accountId} null: all accounts). */
   public List<TopUpAttempt> recent(String accountId, String status, int limit) {
     return db.jdbc()

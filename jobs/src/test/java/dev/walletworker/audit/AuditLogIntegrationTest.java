@@ -87,7 +87,7 @@ class AuditLogIntegrationTest {
   }
 
   @Test
-  void rowsCannotBeUpdatedNorDeleted() {
+  void rowsCannotBeUpdatedDeletedNorTruncated() {
     AuditLog.Entry entry = record("ada", AuditAction.ACCOUNT_BLOCK, "acct_1");
 
     assertThatThrownBy(
@@ -99,6 +99,8 @@ class AuditLogIntegrationTest {
         .hasMessageContaining("audit_log is append-only: update of row " + entry.id());
     assertThatThrownBy(() -> db.jdbc().sql("DELETE FROM audit_log").update())
         .hasMessageContaining("audit_log is append-only: delete of row " + entry.id());
+    assertThatThrownBy(() -> db.jdbc().sql("TRUNCATE audit_log").update())
+        .hasMessageContaining("audit_log is append-only: truncate refused");
     assertThat(audit.list(null, null, null, 10)).containsExactly(entry);
   }
 

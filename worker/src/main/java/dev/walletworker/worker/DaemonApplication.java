@@ -3,6 +3,7 @@ package dev.walletworker.worker;
 import dev.walletworker.worker.billing.BillingConfiguration;
 import dev.walletworker.worker.db.DatabaseConfiguration;
 import dev.walletworker.worker.http.HttpConfiguration;
+import dev.walletworker.worker.ops.OpsConsoleConfiguration;
 import dev.walletworker.worker.scheduling.DaemonConfiguration;
 import dev.walletworker.worker.scheduling.SchedulerConfiguration;
 import org.springframework.boot.SpringBootConfiguration;
@@ -27,6 +28,7 @@ import org.springframework.context.annotation.Import;
   SchedulerConfiguration.class,
   DaemonConfiguration.class,
   HttpConfiguration.class,
-  BillingConfiguration.class
+  BillingConfiguration.class,
+  OpsConsoleConfiguration.class
 })
 public class DaemonApplication {}

@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param api the wallet HTTP API
  * @param metering the metering API the AI API's gateway posts usage to
  * @param billing the owner's billing pages
+ * @param ops the ops console on the management port
  */
 @ConfigurationProperties("wallet")
 public record WorkerProperties(
@@ -34,7 +35,8 @@ public record WorkerProperties(
     @DefaultValue("UTC") java.time.ZoneId timeZone,
     @DefaultValue Api api,
     @DefaultValue Metering metering,
-    @DefaultValue Billing billing) {
+    @DefaultValue Billing billing,
+    @DefaultValue Ops ops) {
 
   public WorkerProperties {
     SettingsCheck.check(database, jobs, scheduler, wakeup, mail, stripe, topup, api, metering);
@@ -255,6 +257,22 @@ public record WorkerProperties(
             "STRIPE_JS_URL (wallet.billing.stripe-js-url) must be an http(s) address, got '"
                 + stripeJsUrl
                 + "'");
+      }
+    }
+  }
+
+  /**
+   * @param sessionTimeout a console session ends after this long without a request
+   * @param remoteAccess serve the console to a client that is not on this host (when {@code
+   *     MANAGEMENT_ADDRESS} is not a loopback address); false refuses such a client
+   */
+  public record Ops(
+      @DefaultValue("30m") Duration sessionTimeout, @DefaultValue("false") boolean remoteAccess) {
+
+    public Ops {
+      if (sessionTimeout.isNegative() || sessionTimeout.toSeconds() < 1) {
+        throw new IllegalArgumentException(
+            "OPS_SESSION_TIMEOUT (wallet.ops.session-timeout) must be at least 1s");
       }
     }
   }

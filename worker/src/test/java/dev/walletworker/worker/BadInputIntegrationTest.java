@@ -1449,6 +1449,17 @@ class BadInputIntegrationTest {
             "refund",
             "--reason",
             longText),
+        // Ops users: a name is checked before anything is opened; no password is asked for or
+        // hashed for a name that is refused.
+        cli(1, "invalid_request", "ops-users", "add", "Grace Hopper"),
+        cli(1, "invalid_request", "ops-users", "add", ""),
+        cli(1, "invalid_request", "ops-users", "add", "'; DROP TABLE ops_users; --"),
+        cli(1, "invalid_request", "ops-users", "add", longText),
+        cli(1, "invalid_request", "ops-users", "add", "grace", "--operator", " "),
+        cli(1, "invalid_request", "ops-users", "remove", "nobody"),
+        cli(1, "invalid_request", "ops-users", "remove", "Nobody!"),
+        cli(2, "usage", "ops-users", "add"),
+        cli(2, "usage", "ops-users", "explode"),
         // Configuration files (an operator's own, given with SPRING_CONFIG_ADDITIONAL_LOCATION):
         // refused at start, naming the setting.
         config(

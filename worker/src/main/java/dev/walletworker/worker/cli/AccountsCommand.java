@@ -259,32 +259,14 @@ final class AccountsCommand {
     }
   }
 
-  /** A block or an unblock, with its audit row, in one transaction. */
+  /** A block or an unblock, with its audit row, in one transaction (as the console does it). */
   private static Output statusChange(
       CliContext context, String operator, String id, AuditAction action, String reason) {
-    return context.audited(
-        () -> {
-          context.lockAccount(id);
-          AccountView before = context.accounts().get(id);
-          AccountView view =
-              action == AuditAction.ACCOUNT_BLOCK
-                  ? context.accounts().block(id, reason)
-                  : context.accounts().unblock(id);
-          context
-              .auditLog()
-              .record(
-                  new AuditLog.Change(
-                      operator,
-                      action,
-                      "account",
-                      id,
-                      id,
-                      reason,
-                      Views.status(before),
-                      Views.status(view),
-                      null));
-          return new Output(Views.account(view), Views.accountText(view));
-        });
+    AccountView view =
+        action == AuditAction.ACCOUNT_BLOCK
+            ? context.opsActions().block(operator, id, reason)
+            : context.opsActions().unblock(operator, id, reason);
+    return new Output(Views.account(view), Views.accountText(view));
   }
 
   @Command(

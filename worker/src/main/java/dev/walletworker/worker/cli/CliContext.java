@@ -12,6 +12,8 @@ import dev.walletworker.mail.MailRenderer;
 import dev.walletworker.mail.MailSettings;
 import dev.walletworker.metering.ModelPrices;
 import dev.walletworker.metering.ServiceKeys;
+import dev.walletworker.ops.OpsActions;
+import dev.walletworker.ops.OpsUsers;
 import dev.walletworker.topup.CheckoutTopUps;
 import dev.walletworker.topup.PaymentReviews;
 import dev.walletworker.topup.TopUpAttempts;
@@ -139,6 +141,15 @@ final class CliContext implements AutoCloseable {
 
   AuditLog auditLog() {
     return new AuditLog(database(), clock());
+  }
+
+  /** The audited ops actions the console runs too. */
+  OpsActions opsActions() {
+    return new OpsActions(database(), clock());
+  }
+
+  OpsUsers opsUsers() {
+    return new OpsUsers(database(), clock());
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.walletworker.worker.cli;
 
-import dev.walletworker.audit.AuditAction;
-import dev.walletworker.audit.AuditLog;
+import dev.walletworker.worker.scheduling.JobActions;
 import dev.walletworker.worker.scheduling.JobControl;
 import dev.walletworker.worker.scheduling.JobHistory;
 import dev.walletworker.worker.scheduling.JobOutcome;
@@ -19,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.quartz.SchedulerException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -128,16 +126,13 @@ final class JobsCommand {
       String who = operator.name();
       return context -> {
         JobControl control = context.spring(JobControl.class);
-        control.jobs().get(name);
-        unchecked(() -> control.registerSchedulesIfMissing());
+        JobActions actions = jobActions(context);
         if (wait && control.liveDaemons().isEmpty()) {
-          // Recorded before the run: the trigger is the action; the run's outcome is its history.
-          audit(context, who, AuditAction.JOB_TRIGGER, name, null, null, null);
+          actions.triggerHere(who, name);
           JobOutcome outcome = context.spring(JobRunner.class).run(name, RunTrigger.MANUAL, null);
           return finished(outcome, "ran in this process (no daemon is running)");
         }
-        String requestId = unchecked(() -> control.queue(name, RunTrigger.MANUAL));
-        audit(context, who, AuditAction.JOB_TRIGGER, name, null, null, requestId);
+        String requestId = actions.trigger(who, name);
         if (!wait) {
           List<String> daemons = control.liveDaemons();
           Map<String, Object> json = new LinkedHashMap<>();
@@ -231,24 +226,11 @@ final class JobsCommand {
     Action prepare() {
       String who = operator.name();
       return context -> {
-        JobControl control = context.spring(JobControl.class);
-        control.jobs().get(name);
-        unchecked(() -> control.registerSchedulesIfMissing());
-        StoredSchedules.StoredSchedule schedule = context.storedSchedules().byJob().get(name);
-        boolean wasPaused = schedule != null && schedule.paused();
         if (pause) {
-          unchecked(() -> control.pause(name));
+          jobActions(context).pause(who, name);
         } else {
-          unchecked(() -> control.resume(name));
+          jobActions(context).resume(who, name);
         }
-        audit(
-            context,
-            who,
-            pause ? AuditAction.JOB_PAUSE : AuditAction.JOB_RESUME,
-            name,
-            Map.of("paused", wasPaused),
-            Map.of("paused", pause),
-            null);
         return new Output(
             Map.of("job", name, "paused", pause), name + (pause ? " paused" : " resumed"));
       };
@@ -306,26 +288,13 @@ final class JobsCommand {
     }
   }
 
-  /**
-   * Records a job command's audit row right after its action, in a transaction of its own: the
-   * scheduler's store commits the action through the jobs context's own connection pool, which this
-   * command's transaction does not span. A crash between the two loses the row, never the action.
-   */
-  static void audit(
-      CliContext context,
-      String operator,
-      AuditAction action,
-      String job,
-      Map<String, ?> before,
-      Map<String, ?> after,
-      String refersTo) {
-    context.audited(
-        () ->
-            context
-                .auditLog()
-                .record(
-                    new AuditLog.Change(
-                        operator, action, "job", job, null, null, before, after, refersTo)));
+  /** The audited job actions, on the job commands' scheduler store (the console runs them too). */
+  static JobActions jobActions(CliContext context) {
+    return new JobActions(
+        context.spring(JobControl.class),
+        context.storedSchedules(),
+        context.auditLog(),
+        context.database());
   }
 
   static Map<String, Object> run(JobOutcome run) {
@@ -368,29 +337,5 @@ final class JobsCommand {
 
   private static String time(LocalDateTime time) {
     return time == null ? null : time.withNano(0).toInstant(ZoneOffset.UTC).toString();
-  }
-
-  interface SchedulerCall<T> {
-    T call() throws SchedulerException;
-  }
-
-  interface SchedulerAction {
-    void call() throws SchedulerException;
-  }
-
-  static <T> T unchecked(SchedulerCall<T> call) {
-    try {
-      return call.call();
-    } catch (SchedulerException e) {
-      throw new IllegalStateException("scheduler: " + e.getMessage(), e);
-    }
-  }
-
-  static void unchecked(SchedulerAction action) {
-    unchecked(
-        () -> {
-          action.call();
-          return null;
-        });
   }
 }

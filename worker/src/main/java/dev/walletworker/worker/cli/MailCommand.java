@@ -1,7 +1,5 @@
 package dev.walletworker.worker.cli;
 
-import dev.walletworker.audit.AuditAction;
-import dev.walletworker.audit.AuditLog;
 import dev.walletworker.mail.MailComposer;
 import dev.walletworker.mail.MailKind;
 import dev.walletworker.mail.MailOutbox;
@@ -105,27 +103,12 @@ final class MailCommand {
     @Override
     Action prepare() {
       String who = operator.name();
-      return context ->
-          context.audited(
-              () -> {
-                // retry refuses any message that is not failed: that is what it was before.
-                MailOutbox.Entry entry = context.mailOutbox().retry(id);
-                context
-                    .auditLog()
-                    .record(
-                        new AuditLog.Change(
-                            who,
-                            AuditAction.MAIL_RETRY,
-                            "mail",
-                            Long.toString(id),
-                            entry.accountId(),
-                            null,
-                            Map.of("status", MailStatus.FAILED.code()),
-                            Map.of("status", entry.status().code(), "attempts", entry.attempts()),
-                            null));
-                return new Output(
-                    entry(entry), "mail " + id + " queued again; it is sent at the next dispatch");
-              });
+      return context -> {
+        // retry refuses any message that is not failed: that is what it was before.
+        MailOutbox.Entry entry = context.opsActions().retryMail(who, id);
+        return new Output(
+            entry(entry), "mail " + id + " queued again; it is sent at the next dispatch");
+      };
     }
   }
 

@@ -55,14 +55,6 @@ final class Views {
     return json;
   }
 
-  /** The account's status, as an audit row's before or after. */
-  static Map<String, Object> status(AccountView view) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("status", view.account().status().code());
-    json.put("blocked_reason", view.account().blockedReason());
-    return json;
-  }
-
   /** The wallet's settings, as an audit row's before or after. */
   static Map<String, Object> settings(AccountView view) {
     Map<String, Object> all = account(view);

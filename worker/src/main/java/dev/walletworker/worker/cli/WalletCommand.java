@@ -1,8 +1,6 @@
 package dev.walletworker.worker.cli;
 
 import dev.walletworker.Amounts;
-import dev.walletworker.audit.AuditAction;
-import dev.walletworker.audit.AuditLog;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.Posting;
 import dev.walletworker.ledger.TransactionPage;
@@ -118,39 +116,16 @@ final class WalletCommand {
       BigDecimal value = Amounts.requirePositive(Amounts.parse(amount, "amount"), "amount");
       TransactionType kind = TransactionType.fromCode(type);
       String who = operator.name();
-      String refers = dev.walletworker.Texts.clean(refersTo, "refers_to", 100, false);
-      return context ->
-          context.audited(
-              () -> {
-                Posting posting = context.ledger().credit(id, value, kind, description, reference);
-                // A replay (the same --reference again) changed nothing: its first call has the
-                // row.
-                if (!posting.replayed()) {
-                  BigDecimal after = posting.balanceAfter();
-                  BigDecimal credited =
-                      posting.bonus() == null
-                          ? posting.transaction().amount()
-                          : posting.transaction().amount().add(posting.bonus().amount());
-                  java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
-                  values.put("type", kind.code());
-                  values.put("amount", posting.transaction().amount());
-                  values.put("balance", after);
-                  context
-                      .auditLog()
-                      .record(
-                          new AuditLog.Change(
-                              who,
-                              AuditAction.WALLET_CREDIT,
-                              "transaction",
-                              posting.transaction().id(),
-                              id,
-                              reason,
-                              java.util.Map.of("balance", after.subtract(credited)),
-                              values,
-                              refers));
-                }
-                return new Output(Views.posting(posting), Views.postingText(posting));
-              });
+      String refers =
+          dev.walletworker.Texts.clean(
+              refersTo, "refers_to", dev.walletworker.ops.OpsActions.MAX_REFERS_TO, false);
+      return context -> {
+        Posting posting =
+            context
+                .opsActions()
+                .credit(who, id, value, kind, description, reference, reason, refers);
+        return new Output(Views.posting(posting), Views.postingText(posting));
+      };
     }
   }
 

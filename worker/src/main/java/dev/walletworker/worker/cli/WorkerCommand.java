@@ -85,7 +85,12 @@ public final class WorkerCommand implements Runnable {
               PricesCommand.class,
               node(PricesCommand.Set.class),
               node(PricesCommand.ListPrices.class)),
-          node(AuditCommand.class, node(AuditCommand.ListAudit.class)));
+          node(AuditCommand.class, node(AuditCommand.ListAudit.class)),
+          node(
+              OpsUsersCommand.class,
+              node(OpsUsersCommand.Add.class),
+              node(OpsUsersCommand.ListUsers.class),
+              node(OpsUsersCommand.Remove.class)));
 
   private record Node(Class<?> type, List<Node> children) {}
 

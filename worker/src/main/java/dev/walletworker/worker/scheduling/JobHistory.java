@@ -39,6 +39,22 @@ public final class JobHistory {
         .list();
   }
 
+  /**
+   * Each job's newest run, if it failed: a failure that a later success has not followed yet is
+   * what the ops overview asks a person to look at.
+   */
+  public List<JobOutcome> latestFailures() {
+    return jdbc.sql(
+            RUNS
+                + " WHERE e.job_execution_id IN (SELECT max(e2.job_execution_id)"
+                + "   FROM batch_job_execution e2 JOIN batch_job_instance i2"
+                + "   ON i2.job_instance_id = e2.job_instance_id GROUP BY i2.job_name)"
+                + " AND e.status = 'FAILED'"
+                + " GROUP BY e.job_execution_id, i.job_name ORDER BY e.job_execution_id DESC")
+        .query(JobHistory::map)
+        .list();
+  }
+
   /** The run queued with {@code requestId}, once it has started. */
   public Optional<JobOutcome> byRequest(String requestId) {
     return jdbc.sql(

@@ -41,7 +41,8 @@ class TableOwnersTest {
           Map.entry("audit_log", Set.of("AuditLog")),
           // Holds: Holds alone (the held amount on the wallet is Wallets', a capture's row
           // Ledger's).
-          Map.entry("holds", Set.of("Holds")));
+          Map.entry("holds", Set.of("Holds")),
+          Map.entry("ops_users", Set.of("OpsUsers")));
 
   /** Table → the other classes whose SQL may read it. */
   private static final Map<String, Set<String>> READERS =

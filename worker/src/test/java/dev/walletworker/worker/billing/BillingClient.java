@@ -15,8 +15,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** A browser without a browser: one cookie jar, no redirects followed, forms posted by hand. */
-final class BillingClient {
+/**
+ * A browser without a browser: one cookie jar, no redirects followed, forms posted by hand. The ops
+ * console's tests use it too.
+ */
+public final class BillingClient {
 
   private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
@@ -25,7 +28,7 @@ final class BillingClient {
   private final HttpClient http;
   String lastPage = "";
 
-  BillingClient(String base) {
+  public BillingClient(String base) {
     this.base = base;
     this.http =
         HttpClient.newBuilder()
@@ -34,7 +37,7 @@ final class BillingClient {
             .build();
   }
 
-  HttpResponse<String> get(String path) throws Exception {
+  public HttpResponse<String> get(String path) throws Exception {
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(URI.create(base + path)).build(),
@@ -44,14 +47,14 @@ final class BillingClient {
   }
 
   /** Posts {@code fields} with the CSRF token of the last page fetched. */
-  HttpResponse<String> post(String path, Map<String, String> fields) throws Exception {
+  public HttpResponse<String> post(String path, Map<String, String> fields) throws Exception {
     Map<String, String> all = new LinkedHashMap<>(fields);
     csrf().ifPresent(token -> all.put("_csrf", token));
     return postRaw(path, all);
   }
 
   /** Posts exactly {@code fields}: no CSRF token unless given. */
-  HttpResponse<String> postRaw(String path, Map<String, String> fields) throws Exception {
+  public HttpResponse<String> postRaw(String path, Map<String, String> fields) throws Exception {
     String body =
         fields.entrySet().stream()
             .map(
@@ -71,7 +74,7 @@ final class BillingClient {
     return response;
   }
 
-  Optional<String> csrf() {
+  public Optional<String> csrf() {
     Matcher m = CSRF.matcher(lastPage);
     return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }

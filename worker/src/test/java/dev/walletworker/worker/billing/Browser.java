@@ -22,15 +22,16 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Debian's headless Chromium, driven through Debian's chromedriver (never a downloaded browser or
- * driver). Under CI=true a missing browser fails the test: skipping is not passing.
+ * driver). Under CI=true a missing browser fails the test: skipping is not passing. The ops
+ * console's browser test drives it too.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
-  static final Path SCREENSHOTS = Path.of("target/screenshots");
+  public static final Path SCREENSHOTS = Path.of("target/screenshots");
   private static final String AXE =
       "META-INF/resources/webjars/axe-core/" + axeVersion() + "/axe.min.js";
 
-  final ChromeDriver driver;
+  public final ChromeDriver driver;
   private final String axe;
   private int shots;
 
@@ -40,7 +41,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** Starts Chromium, or fails (CI) or skips (a developer's machine) saying what is missing. */
-  static Browser start() {
+  public static Browser start() {
     Path chromium = executable("CHROMIUM_BIN", "/usr/bin/chromium");
     Path chromedriver = executable("CHROMEDRIVER_BIN", "/usr/bin/chromedriver");
     if (chromium == null || chromedriver == null) {
@@ -77,7 +78,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** A screenshot of the page as it is, to target/screenshots/NN-name.png. */
-  Path screenshot(String name) {
+  public Path screenshot(String name) {
     try {
       Path to = SCREENSHOTS.resolve(String.format("%02d-%s.png", ++shots, name));
       Files.copy(
@@ -91,7 +92,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** The same page at a phone's width (390 px), then back. */
-  Path phoneScreenshot(String name) {
+  public Path phoneScreenshot(String name) {
     Dimension desktop = driver.manage().window().getSize();
     driver.manage().window().setSize(new Dimension(390, 844));
     try {
@@ -110,7 +111,7 @@ final class Browser implements AutoCloseable {
 
   /** axe-core's serious and critical violations on the page (none expected). */
   @SuppressWarnings("unchecked")
-  List<Map<String, Object>> seriousAccessibilityViolations() {
+  public List<Map<String, Object>> seriousAccessibilityViolations() {
     ((JavascriptExecutor) driver).executeScript(axe);
     Object result =
         ((JavascriptExecutor) driver)
