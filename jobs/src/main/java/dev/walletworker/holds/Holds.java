@@ -114,6 +114,15 @@ public final class Holds {
         .map(Timestamp::toInstant);
   }
 
+  /** Active holds, the soonest to expire first (the expiry job's index serves it). */
+  public List<Hold> active(int limit) {
+    return db.jdbc()
+        .sql("SELECT * FROM holds WHERE status = 'held' ORDER BY expires_at, id LIMIT ?")
+        .param(limit)
+        .query(Holds::map)
+        .list();
+  }
+
   /** Holds newest first, of one account and one status if given (null: any). */
   public List<Hold> list(String accountId, HoldStatus status, int limit) {
     return db.jdbc()

@@ -27,6 +27,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
   AccountsPage.class,
   MailPage.class,
   TopUpsPage.class,
+  HoldsPage.class,
   AuditPage.class
 })
 class OpsManagementConfiguration {

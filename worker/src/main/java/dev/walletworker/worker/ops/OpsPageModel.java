@@ -56,6 +56,7 @@ class OpsPageModel {
     model.put("navOverview", path.equals("/ops"));
     model.put("navJobs", path.startsWith("/ops/jobs"));
     model.put("navTopUps", path.startsWith("/ops/top-ups"));
+    model.put("navHolds", path.startsWith("/ops/holds"));
     model.put("navMail", path.startsWith("/ops/mail"));
     model.put("navAccounts", path.startsWith("/ops/accounts"));
     model.put("navAudit", path.startsWith("/ops/audit"));

@@ -9,6 +9,7 @@ import dev.walletworker.account.Accounts;
 import dev.walletworker.account.SettingsChange;
 import dev.walletworker.audit.AuditAction;
 import dev.walletworker.audit.AuditLog;
+import dev.walletworker.holds.HoldTransfers;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.ledger.WalletTransaction;
@@ -252,6 +253,22 @@ class OpsBrowserIntegrationTest {
         .contains("card_declined")
         .contains("needs_review");
     page("ops-top-ups");
+
+    // An active hold about to expire, marked as such.
+    String hal = accounts.create("hal@example.com", "Hal", null).account().id();
+    ledger.credit(hal, new BigDecimal("20.00"), TransactionType.TOPUP, "Opening", null);
+    String hold =
+        daemon
+            .getBean(HoldTransfers.class)
+            .hold(
+                new HoldTransfers.NewHold(
+                    "req-1", hal, null, null, null, new BigDecimal("4.00"), Duration.ofMinutes(3)))
+            .hold()
+            .id();
+    clickAndWaitForTheNextPage(browser.driver.findElement(By.linkText("Holds")));
+    assertThat(browser.driver.findElement(By.id("holds")).getText())
+        .contains(hold, hal, "4", "Soon:");
+    page("ops-holds");
     browser.driver.findElement(By.linkText("Audit log")).click();
     fill("operator-filter", "grace");
     clickAndWaitForTheNextPage(browser.driver.findElement(By.id("filter")));

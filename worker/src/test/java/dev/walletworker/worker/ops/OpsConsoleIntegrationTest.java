@@ -7,6 +7,8 @@ import dev.walletworker.account.AccountStatus;
 import dev.walletworker.account.Accounts;
 import dev.walletworker.audit.AuditAction;
 import dev.walletworker.audit.AuditLog;
+import dev.walletworker.holds.Hold;
+import dev.walletworker.holds.HoldTransfers;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.ledger.WalletTransaction;
@@ -139,6 +141,8 @@ class OpsConsoleIntegrationTest {
             "/ops/jobs/mail-dispatch",
             "/ops/top-ups",
             "/ops/top-ups?status=failed",
+            "/ops/holds",
+            "/ops/holds?status=captured",
             "/ops/mail",
             "/ops/accounts",
             "/ops/accounts?q=ada%40example.com",
@@ -161,6 +165,42 @@ class OpsConsoleIntegrationTest {
     String cookie = page.headers().allValues("Set-Cookie").stream().findFirst().orElse("");
     assertThat(output.getAll()).doesNotContain(PASSWORD);
     assertThat(cookie).doesNotContain("wallet_session");
+  }
+
+  @Test
+  void theHoldsPageListsActiveHoldsSoonestFirstAndSaysHowOthersEnded() throws Exception {
+    HoldTransfers holds = app.getBean(HoldTransfers.class);
+    String later = hold(holds, "req-later", "3.00", Duration.ofMinutes(30)).id();
+    String soon = hold(holds, "req-soon", "2.00", Duration.ofMinutes(2)).id();
+    String captured = hold(holds, "req-captured", "1.00", Duration.ofMinutes(10)).id();
+    holds.capture(
+        captured, ada, new HoldTransfers.Actual(null, null, null, new BigDecimal("0.40")));
+    String released = hold(holds, "req-released", "1.00", Duration.ofMinutes(10)).id();
+    holds.release(released, ada);
+    BillingClient browser = signedIn();
+
+    String active = browser.get("/ops/holds").body();
+    assertThat(active)
+        .contains("1 active hold(s) expire within 5 minutes")
+        .doesNotContain(captured, released);
+    assertThat(active.indexOf(soon)).isPositive().isLessThan(active.indexOf(later));
+    assertThat(active.substring(active.indexOf(soon), active.indexOf(later)))
+        .contains("<strong>Soon: </strong>expires in");
+
+    String done = browser.get("/ops/holds?status=captured").body();
+    assertThat(done).contains(captured, "captured 0.40 (txn_").doesNotContain(soon, released);
+    assertThat(browser.get("/ops/holds?status=released").body()).contains(released, "released at");
+    assertThat(browser.get("/ops/holds?account=" + ada).body()).contains(soon, later, released);
+    assertThat(browser.get("/ops/holds?account=acct_nobody").body()).contains("No holds.");
+    assertThat(browser.get("/ops/holds?status=nonsense").statusCode()).isEqualTo(400);
+  }
+
+  private Hold hold(HoldTransfers holds, String request, String amount, Duration expiresIn) {
+    return holds
+        .hold(
+            new HoldTransfers.NewHold(
+                request, ada, null, null, null, new BigDecimal(amount), expiresIn))
+        .hold();
   }
 
   @Test
