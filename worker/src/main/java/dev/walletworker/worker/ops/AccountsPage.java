@@ -211,6 +211,9 @@ class AccountsPage {
     model.put("title", "Account " + id);
     model.putAll(summary(view));
     model.put("balance", OpsPageModel.money(wallet.balance(), currency));
+    model.put("holds", wallet.held().signum() > 0);
+    model.put("held", OpsPageModel.money(wallet.held(), currency));
+    model.put("available", OpsPageModel.money(wallet.available(), currency));
     model.put("blocked", view.account().status() == AccountStatus.BLOCKED);
     model.put("blockedReason", view.account().blockedReason());
     model.put("blockedSince", OpsPageModel.time(view.account().blockedSince()));

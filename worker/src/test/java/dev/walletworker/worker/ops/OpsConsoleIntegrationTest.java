@@ -193,6 +193,9 @@ class OpsConsoleIntegrationTest {
     assertThat(browser.get("/ops/holds?account=" + ada).body()).contains(soon, later, released);
     assertThat(browser.get("/ops/holds?account=acct_nobody").body()).contains("No holds.");
     assertThat(browser.get("/ops/holds?status=nonsense").statusCode()).isEqualTo(400);
+    // 42.50 less the 0.40 captured; 3.00 + 2.00 still held.
+    assertThat(browser.get("/ops/accounts/" + ada).body())
+        .contains("42.10 USD", "Available 37.10 USD: 5.00 USD held by");
   }
 
   private Hold hold(HoldTransfers holds, String request, String amount, Duration expiresIn) {
