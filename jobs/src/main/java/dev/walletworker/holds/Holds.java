@@ -105,6 +105,15 @@ public final class Holds {
         .list();
   }
 
+  /** How many active holds expired before {@code before} (the expiry job has not reached them). */
+  public long countExpiredBefore(Instant before) {
+    return db.jdbc()
+        .sql("SELECT count(*) FROM holds WHERE status = 'held' AND expires_at < ?")
+        .param(Timestamp.from(before))
+        .query(Long.class)
+        .single();
+  }
+
   /** When the soonest active hold expires; empty when none is active. */
   public Optional<Instant> nextExpiry() {
     return db.jdbc()

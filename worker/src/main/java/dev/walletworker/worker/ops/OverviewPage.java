@@ -3,6 +3,7 @@ package dev.walletworker.worker.ops;
 import dev.walletworker.audit.AuditAction;
 import dev.walletworker.audit.AuditLog;
 import dev.walletworker.db.Database;
+import dev.walletworker.holds.Holds;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.mail.MailOutbox;
 import dev.walletworker.mail.MailStatus;
@@ -29,8 +30,9 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
 /**
- * {@code /ops}: what needs a person first (attempts waiting too long, failed mail, jobs whose last
- * run failed), then charges, credits, emails and blocks per day for the last 30 days.
+ * {@code /ops}: what needs a person first (attempts waiting too long, holds past their expiry,
+ * failed mail, jobs whose last run failed), then charges, credits, emails and blocks per day for
+ * the last 30 days.
  */
 @Controller
 class OverviewPage {
@@ -43,6 +45,7 @@ class OverviewPage {
   private final TopUpAttempts attempts;
   private final AuditLog audit;
   private final JobHistory history;
+  private final Holds holds;
   private final Clock clock;
   private final Duration waitingTooLong;
 
@@ -50,12 +53,14 @@ class OverviewPage {
       Ledger ledger,
       MailOutbox mail,
       JobHistory history,
+      Holds holds,
       Database database,
       Clock clock,
       WorkerProperties properties) {
     this.ledger = ledger;
     this.mail = mail;
     this.history = history;
+    this.holds = holds;
     this.clock = clock;
     this.attempts = new TopUpAttempts(database, clock);
     this.audit = new AuditLog(database, clock);
@@ -86,6 +91,17 @@ class OverviewPage {
                   + " since "
                   + OpsPageModel.time(a.createdAt()),
               "/ops/top-ups?status=" + a.status().code()));
+    }
+    // The expiry job is woken at each expiry: a hold still active a minute past it means the job
+    // is paused, failing or not running anywhere, and the holds keep reserving the balance.
+    long overdueHolds = holds.countExpiredBefore(clock.instant().minus(Duration.ofMinutes(1)));
+    if (overdueHolds > 0) {
+      needs.add(
+          item(
+              overdueHolds
+                  + " hold(s) still active more than a minute past their expiry: is hold-expiry"
+                  + " paused or failing?",
+              "/ops/holds"));
     }
     if (failedMail > 0) {
       needs.add(item(failedMail + " email(s) failed", "/ops/mail?status=failed"));

@@ -5,15 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.walletworker.WalletException;
 import dev.walletworker.account.AccountStatus;
 import dev.walletworker.account.Accounts;
+import dev.walletworker.account.Wallets;
 import dev.walletworker.audit.AuditAction;
 import dev.walletworker.audit.AuditLog;
 import dev.walletworker.holds.Hold;
 import dev.walletworker.holds.HoldTransfers;
+import dev.walletworker.holds.Holds;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.ledger.WalletTransaction;
 import dev.walletworker.mail.MailOutbox;
 import dev.walletworker.mail.MailPayload;
+import dev.walletworker.metering.ModelPrices;
 import dev.walletworker.ops.OpsUsers;
 import dev.walletworker.testing.TestDatabase;
 import dev.walletworker.worker.ApiNode;
@@ -196,6 +199,29 @@ class OpsConsoleIntegrationTest {
     // 42.50 less the 0.40 captured; 3.00 + 2.00 still held.
     assertThat(browser.get("/ops/accounts/" + ada).body())
         .contains("42.10 USD", "Available 37.10 USD: 5.00 USD held by");
+  }
+
+  @Test
+  void aHoldLeftActivePastItsExpiryNeedsAPerson() throws Exception {
+    BillingClient browser = signedIn();
+    assertThat(browser.get("/ops").body()).doesNotContain("past their expiry");
+
+    // Made ten minutes ago for two minutes, on a node whose expiry job never ran.
+    Clock past = Clock.fixed(Instant.now().minus(Duration.ofMinutes(10)), java.time.ZoneOffset.UTC);
+    HoldTransfers then =
+        new HoldTransfers(
+            db.database(),
+            new Holds(db.database()),
+            new Wallets(db.database()),
+            new Ledger(db.database(), past),
+            new ModelPrices(db.database(), past),
+            past);
+    hold(then, "req-stuck", "1.00", Duration.ofMinutes(2));
+
+    assertThat(browser.get("/ops").body())
+        .contains("1 hold(s) still active more than a minute past their expiry");
+    assertThat(browser.get("/ops/holds").body())
+        .contains("past its expiry: the hold-expiry job releases it on its next run");
   }
 
   private Hold hold(HoldTransfers holds, String request, String amount, Duration expiresIn) {
