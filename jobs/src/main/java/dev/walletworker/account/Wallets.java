@@ -29,7 +29,7 @@ public final class Wallets {
   /**
    * A wallet that needs an automatic top-up: on, its available balance (less active holds: a large
    * hold starts a top-up before its capture) below its threshold, with a card on file. Indexed by
-   * {@code wallets_auto_topup_candidates} (V15); {@code wallets_watch} wakes the job when a wallet
+   * {@code wallets_auto_topup_candidates} (V32); {@code wallets_watch} wakes the job when a wallet
    * becomes one (R__wallets_watch.sql). Over the alias {@code w}.
    */
   public static final String AUTO_TOPUP_CANDIDATE =
@@ -38,7 +38,7 @@ public final class Wallets {
 
   /**
    * A wallet whose low-balance alert is due: on, armed, its available balance below its threshold.
-   * Indexed by {@code wallets_low_balance_candidates} (V15). Over the alias {@code w}.
+   * Indexed by {@code wallets_low_balance_candidates} (V32). Over the alias {@code w}.
    */
   public static final String LOW_BALANCE_CANDIDATE =
       "w.low_balance_alert_enabled AND w.low_balance_alerted_at IS NULL"
