@@ -322,8 +322,9 @@ public final class HoldTransfers {
   }
 
   /**
-   * Releases the hold: nothing is posted, its amount is available again. Releasing again, or
-   * releasing an expired hold, changes nothing; a captured hold is refused ({@code hold_settled}).
+   * Releases the hold: nothing is posted, its amount is available again. An expired hold becomes
+   * released (keeping its {@code expired_at}), so that no late capture posts; releasing again
+   * changes nothing; a captured hold is refused ({@code hold_settled}).
    */
   public Hold release(String holdId, String accountId) {
     Hold found = find(holdId, accountId);
@@ -337,17 +338,24 @@ public final class HoldTransfers {
                 "Hold " + hold.id() + " was captured: it can no longer be released",
                 "hold_id");
           }
-          if (hold.status() != HoldStatus.HELD) {
+          if (hold.status() == HoldStatus.RELEASED) {
             return hold;
           }
           Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+          // An expired hold is released too, not left expired: the client said it will not
+          // capture, so a capture after this is refused like any capture after a release (left
+          // expired, a late capture would still post). Its expiry already gave its amount back.
+          boolean expired = hold.status() == HoldStatus.EXPIRED;
           holds.settle(hold.id(), HoldStatus.RELEASED, now);
-          wallets.changeHeld(hold.accountId(), hold.amount().negate(), now);
+          if (!expired) {
+            wallets.changeHeld(hold.accountId(), hold.amount().negate(), now);
+          }
           log.info(
-              "hold released account={} hold={} amount={}",
+              "hold released account={} hold={} amount={}{}",
               hold.accountId(),
               hold.id(),
-              Amounts.format(hold.amount()));
+              Amounts.format(hold.amount()),
+              expired ? " expired=true" : "");
           return holds.find(hold.id()).orElseThrow();
         });
   }

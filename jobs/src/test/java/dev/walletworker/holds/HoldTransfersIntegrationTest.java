@@ -319,6 +319,37 @@ class HoldTransfersIntegrationTest {
   }
 
   @Test
+  void releasingAnExpiredHoldSettlesItSoThatNoLateCapturePosts() {
+    Hold hold =
+        transfers
+            .hold(
+                new NewHold("req-1", account, null, null, null, bd("3.00"), Duration.ofSeconds(30)))
+            .hold();
+    transfers.hold(amount("req-2", account, "2.00"));
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(transfers.expireDue(100)).isEqualTo(1);
+    Instant expiredAt = holds.find(hold.id()).orElseThrow().expiredAt();
+    clock.advance(Duration.ofSeconds(5));
+
+    Hold released = transfers.release(hold.id(), null);
+
+    assertThat(released.status()).isEqualTo(HoldStatus.RELEASED);
+    assertThat(released.expiredAt()).isEqualTo(expiredAt);
+    assertThat(released.settledAt()).isEqualTo(clock.instant());
+    // The expiry gave the 3.00 back already: only the other hold is still held.
+    assertThat(wallet())
+        .containsEntry("balance", new BigDecimal("10.000000"))
+        .containsEntry("held", new BigDecimal("2.000000"));
+    assertThat(
+            refusal(
+                () -> transfers.capture(hold.id(), null, new Actual(null, null, null, bd("1")))))
+        .isEqualTo(ErrorType.HOLD_SETTLED);
+    assertThat(transfers.release(hold.id(), null).status()).isEqualTo(HoldStatus.RELEASED);
+    assertThat(usageRows()).isZero();
+    assertThat(wallet().get("held")).isEqualTo(new BigDecimal("2.000000"));
+  }
+
+  @Test
   void aCaptureOfNothingReleasesTheHoldAndPostsNoRow() {
     Hold hold = transfers.hold(model("req-1", account, 1000, 1000)).hold();
 
