@@ -93,11 +93,12 @@ public final class HoldTransfers {
       boolean replay) {}
 
   /**
-   * Reserves the request's worst case. The same request id for the account again returns that hold,
-   * whatever it became. Refused, holding nothing: {@code account_not_found}, {@code
-   * account_blocked}, {@code insufficient_funds} (the available balance is below the amount),
-   * {@code spending_limit} (month-to-date spend + active holds + this hold would pass a blocking
-   * limit), {@code invalid_request}.
+   * Reserves the request's worst case. The same request id for the account again, with the same
+   * amount or model and most tokens, returns that hold, whatever it became; with another, it is
+   * refused ({@code reference_conflict}). Refused, holding nothing: {@code account_not_found},
+   * {@code account_blocked}, {@code insufficient_funds} (the available balance is below the
+   * amount), {@code spending_limit} (month-to-date spend + active holds + this hold would pass a
+   * blocking limit), {@code invalid_request}.
    */
   public Created hold(NewHold request) {
     String requestId = Texts.clean(request.requestId(), "id", MAX_REQUEST_ID, true);
@@ -126,7 +127,7 @@ public final class HoldTransfers {
         () -> {
           Optional<Hold> earlier = holds.findByRequest(accountId, requestId);
           if (earlier.isPresent()) {
-            return replay(earlier.get());
+            return replay(earlier.get(), request);
           }
           Price price = null;
           BigDecimal amount = request.amount();
@@ -160,7 +161,7 @@ public final class HoldTransfers {
           // Under the wallet's lock: a hold made for the same id meanwhile is seen now.
           earlier = holds.findByRequest(accountId, requestId);
           if (earlier.isPresent()) {
-            return replay(earlier.get());
+            return replay(earlier.get(), request);
           }
           refuseIfNotAllowed(accountId, amount, state);
           Hold hold =
@@ -401,7 +402,37 @@ public final class HoldTransfers {
     return expired;
   }
 
-  private Created replay(Hold hold) {
+  /**
+   * The hold made earlier for this request id, if the request asks for the same hold: the same
+   * amount, or the same model and most tokens (a retry). Another body under the same id is refused
+   * ({@code reference_conflict}, as {@code /v1/usage} refuses an id reused for another amount):
+   * answering the old hold would let the caller believe its new worst case is reserved.
+   */
+  private Created replay(Hold hold, NewHold request) {
+    boolean same =
+        request.model() == null
+            ? hold.model() == null && hold.amount().compareTo(request.amount()) == 0
+            : Texts.clean(request.model(), "model", 100, true).equals(hold.model())
+                && request.maxInputTokens().equals(hold.maxInputTokens())
+                && request.maxOutputTokens().equals(hold.maxOutputTokens());
+    if (!same) {
+      throw new WalletException(
+          ErrorType.REFERENCE_CONFLICT,
+          "id "
+              + Texts.abbreviate(hold.requestId())
+              + " was already used for hold "
+              + hold.id()
+              + " ("
+              + (hold.model() == null
+                  ? Amounts.format(hold.amount())
+                  : hold.model()
+                      + ", max_input_tokens "
+                      + hold.maxInputTokens()
+                      + ", max_output_tokens "
+                      + hold.maxOutputTokens())
+              + "): a different hold needs a new id",
+          "id");
+    }
     var balances = wallets.balances(hold.accountId()).orElseThrow();
     return new Created(
         hold, true, (BigDecimal) balances.get("available"), (BigDecimal) balances.get("held"));

@@ -75,12 +75,31 @@ class HoldTransfersIntegrationTest {
   @Test
   void theSameIdAgainReturnsTheSameHoldAndHoldsNothingMore() {
     Created first = transfers.hold(amount("req-1", account, "3.00"));
-    Created again = transfers.hold(amount("req-1", account, "5.00"));
+    Created again = transfers.hold(amount("req-1", account, "3.000"));
 
     assertThat(again.replay()).isTrue();
     assertThat(again.hold().id()).isEqualTo(first.hold().id());
     assertThat(again.hold().amount()).isEqualByComparingTo("3.00");
     assertThat(wallet().get("held")).isEqualTo(new BigDecimal("3.000000"));
+  }
+
+  @Test
+  void theSameIdWithAnotherAmountOrModelOrTokensIsAReferenceConflict() {
+    transfers.hold(amount("req-1", account, "3.00"));
+    transfers.hold(model("req-2", account, 1000, 500));
+
+    assertThat(refusal(() -> transfers.hold(amount("req-1", account, "5.00"))))
+        .isEqualTo(ErrorType.REFERENCE_CONFLICT);
+    assertThat(refusal(() -> transfers.hold(model("req-1", account, 1000, 500))))
+        .isEqualTo(ErrorType.REFERENCE_CONFLICT);
+    assertThat(refusal(() -> transfers.hold(model("req-2", account, 1000, 501))))
+        .isEqualTo(ErrorType.REFERENCE_CONFLICT);
+    assertThat(refusal(() -> transfers.hold(model("req-2", account, 1001, 500))))
+        .isEqualTo(ErrorType.REFERENCE_CONFLICT);
+    assertThat(refusal(() -> transfers.hold(amount("req-2", account, "0.01"))))
+        .isEqualTo(ErrorType.REFERENCE_CONFLICT);
+    assertThat(transfers.hold(model("req-2", account, 1000, 500)).replay()).isTrue();
+    assertThat(holds.list(account, null, 10)).hasSize(2);
   }
 
   @Test

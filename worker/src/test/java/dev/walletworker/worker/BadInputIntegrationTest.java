@@ -628,6 +628,14 @@ class BadInputIntegrationTest {
             "{\"id\": \"h1\", \"account_id\": \"ID\", \"amount\": 1}",
             "account_id"),
         holdAfter(
+            HoldSetup.HELD,
+            422,
+            "was already used for hold",
+            "POST",
+            holds,
+            "{\"id\": \"prepared\", \"account_id\": \"ID\", \"amount\": 3}",
+            "id"),
+        holdAfter(
             HoldSetup.LIMITED,
             422,
             "spending limit of 5.00",

@@ -146,6 +146,29 @@ class HoldsApiIntegrationTest {
   }
 
   @Test
+  void theSameIdWithAnotherAmountIsAReferenceConflictAndHoldsNothingMore() throws Exception {
+    String body = "{\"id\": \"req_1\", \"account_id\": \"%s\", \"amount\": 2.5}";
+    HttpResponse<String> first = post("/v1/holds", body.formatted(account));
+    HttpResponse<String> other = post("/v1/holds", body.replace("2.5", "4").formatted(account));
+    HttpResponse<String> same = post("/v1/holds", body.formatted(account));
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(other.statusCode()).as(other.body()).isEqualTo(422);
+    assertThat(JSON.readTree(other.body()).get("error").get("type").asString())
+        .isEqualTo("reference_conflict");
+    assertThat(JSON.readTree(other.body()).get("error").get("message").asString())
+        .contains(JSON.readTree(first.body()).get("hold_id").asString());
+    assertThat(same.statusCode()).as(same.body()).isEqualTo(200);
+    assertThat(
+            db.jdbc()
+                .sql("SELECT held FROM wallets WHERE account_id = ?")
+                .param(account)
+                .query(BigDecimal.class)
+                .single())
+        .isEqualByComparingTo("2.50");
+  }
+
+  @Test
   void anOverCapturePostsBelowZeroAndThenNewHoldsAreRefused() throws Exception {
     String holdId =
         JSON.readTree(
