@@ -369,6 +369,50 @@ class HoldTransfersIntegrationTest {
   }
 
   @Test
+  void aReleaseOrACaptureDoesNotReArmTheLowBalanceAlertButACreditOrASettingDoes() {
+    accounts.updateSettings(
+        account, new SettingsChange().alertEnabled(true).alertThreshold(bd("5.00")));
+    // A hold takes the available balance below the threshold, and the alert job sends its email.
+    Hold first = transfers.hold(amount("req-1", account, "6.00")).hold();
+    assertThat(lowBalanceCandidate()).isTrue();
+    alerted();
+
+    // Its release and a small capture lift the available balance back above the threshold: the
+    // next hold below it must not be a new crossing (one email per request near the threshold).
+    transfers.release(first.id(), null);
+    assertThat(alertArmed()).isFalse();
+    Hold second = transfers.hold(amount("req-2", account, "6.00")).hold();
+    transfers.capture(second.id(), null, new Actual(null, null, null, bd("0.50")));
+    assertThat(alertArmed()).isFalse();
+    transfers.hold(amount("req-3", account, "6.00"));
+    assertThat(lowBalanceCandidate()).isFalse();
+
+    // A credit that brings the available balance back above the threshold re-arms it.
+    ledger.credit(account, bd("5.00"), TransactionType.REFUND, "refund", null);
+    assertThat(alertArmed()).isTrue();
+
+    // So does a change of its settings that leaves the available balance at or above it.
+    alerted();
+    accounts.updateSettings(account, new SettingsChange().alertThreshold(bd("4.00")));
+    assertThat(alertArmed()).isTrue();
+  }
+
+  private void alerted() {
+    db.jdbc()
+        .sql("UPDATE wallets SET low_balance_alerted_at = now() WHERE account_id = ?")
+        .param(account)
+        .update();
+  }
+
+  private boolean alertArmed() {
+    return db.jdbc()
+        .sql("SELECT low_balance_alerted_at IS NULL FROM wallets WHERE account_id = ?")
+        .param(account)
+        .query(Boolean.class)
+        .single();
+  }
+
+  @Test
   void aCaptureOfNothingReleasesTheHoldAndPostsNoRow() {
     Hold hold = transfers.hold(model("req-1", account, 1000, 1000)).hold();
 
