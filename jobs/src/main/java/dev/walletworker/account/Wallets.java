@@ -212,7 +212,7 @@ public final class Wallets {
    * own, so that the read sees a block committed by the lock's previous holder).
    *
    * @param blockedReason null unless the account is blocked
-   * @param spendThisMonth month-to-date spend if the counter is in {@code month}, else 0
+   * @param spendThisMonth month-to-date spend if the counter is in {@code month} or later, else 0
    */
   public record HoldState(
       BigDecimal balance,
@@ -239,7 +239,9 @@ public final class Wallets {
                 + " CASE WHEN a.status = 'blocked' THEN a.blocked_reason END AS blocked_reason,"
                 + " w.spending_limit_enabled AND w.spending_limit_action = 'block' AS blocking,"
                 + " w.spending_limit_monthly,"
-                + " CASE WHEN w.spend_month = ? THEN w.spend_month_to_date ELSE 0 END AS spend"
+                // A counter a month ahead (a debit dated in the next month, or a node whose
+                // clock is ahead) still counts: the ledger keeps adding this month's usage to it.
+                + " CASE WHEN w.spend_month >= ? THEN w.spend_month_to_date ELSE 0 END AS spend"
                 + " FROM wallets w JOIN accounts a ON a.id = w.account_id WHERE w.account_id = ?")
         .params(Date.valueOf(month), accountId)
         .query(

@@ -247,6 +247,25 @@ class HoldTransfersIntegrationTest {
   }
 
   @Test
+  void aSpendCounterAMonthAheadStillCountsAgainstABlockingLimit() {
+    accounts.updateSettings(
+        account, new SettingsChange().limitEnabled(true).monthlyLimit(bd("5.00")));
+    // The clock is in November; the counter already counts December (the ledger adds
+    // November's usage to it then, so it is this month's spend as far as the limit goes).
+    db.jdbc()
+        .sql(
+            "UPDATE wallets SET spend_month = '2026-12-01', spend_month_to_date = 4"
+                + " WHERE account_id = ?")
+        .param(account)
+        .update();
+
+    assertThat(refusal(() -> transfers.hold(amount("req-1", account, "1.01"))))
+        .isEqualTo(ErrorType.SPENDING_LIMIT);
+    assertThat(transfers.hold(amount("req-2", account, "1.00")).hold().status())
+        .isEqualTo(HoldStatus.HELD);
+  }
+
+  @Test
   void aBlockedUnknownOrInvalidRequestHoldsNothing() {
     String blocked = wallet("10.00");
     accounts.block(blocked, "fraud review");
