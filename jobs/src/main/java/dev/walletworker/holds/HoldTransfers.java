@@ -19,8 +19,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -373,33 +376,77 @@ public final class HoldTransfers {
    * @return how many were expired
    */
   public int expireDue(int limit) {
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    List<Hold> due = holds.due(now, limit);
-    int expired = 0;
-    for (Hold candidate : due) {
-      boolean done =
-          db.inTransaction(
-              () -> {
-                wallets.lockForUpdate(candidate.accountId());
-                Hold hold = holds.lock(candidate.id()).orElseThrow();
-                // Captured or released since it was read: nothing to do.
-                if (hold.status() != HoldStatus.HELD || hold.expiresAt().isAfter(now)) {
-                  return false;
-                }
-                holds.settle(hold.id(), HoldStatus.EXPIRED, now);
-                wallets.changeHeld(hold.accountId(), hold.amount().negate(), now);
-                log.info(
-                    "hold expired account={} hold={} amount={}",
-                    hold.accountId(),
-                    hold.id(),
-                    Amounts.format(hold.amount()));
-                return true;
-              });
-      if (done) {
-        expired++;
+    return expirePass(limit, new HashSet<>()).expired();
+  }
+
+  /**
+   * One run of the expiry job: passes of up to {@code chunkSize} holds until none is due, or until
+   * {@code stopRequested} says the job is asked to stop (checked between passes, so that a shutdown
+   * drains after the pass in flight). A hold whose expiry fails is logged and skipped for the rest
+   * of the run; the next run tries it again.
+   *
+   * @return how many were expired
+   */
+  int expireAll(int chunkSize, BooleanSupplier stopRequested) {
+    Set<String> skipped = new HashSet<>();
+    int total = 0;
+    for (Pass pass = expirePass(chunkSize, skipped);
+        pass.read() > 0;
+        pass = expirePass(chunkSize, skipped)) {
+      total += pass.expired();
+      if (stopRequested.getAsBoolean()) {
+        log.info("hold expiry stopped on request expired={}", total);
+        break;
       }
     }
-    return expired;
+    if (!skipped.isEmpty()) {
+      log.warn("hold expiry skipped holds={} (left held for the next run)", skipped.size());
+    }
+    return total;
+  }
+
+  /** What one pass read (due holds, not skipped) and how many of them it expired. */
+  private record Pass(int read, int expired) {}
+
+  private Pass expirePass(int limit, Set<String> skipped) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    List<Hold> due = holds.due(now, limit, skipped);
+    int expired = 0;
+    for (Hold candidate : due) {
+      try {
+        if (db.inTransaction(() -> expire(candidate, now))) {
+          expired++;
+        }
+      } catch (RuntimeException e) {
+        // One hold that cannot be expired (a broken row, a constraint) must not stop the others:
+        // it would be read first by every pass and the job would fail before reaching them, on
+        // every run. It stays held (its transaction rolled back) and is skipped for this run.
+        skipped.add(candidate.id());
+        log.error(
+            "hold expiry failed account={} hold={}: skipped until the next run",
+            candidate.accountId(),
+            candidate.id(),
+            e);
+      }
+    }
+    return new Pass(due.size(), expired);
+  }
+
+  private boolean expire(Hold candidate, Instant now) {
+    wallets.lockForUpdate(candidate.accountId());
+    Hold hold = holds.lock(candidate.id()).orElseThrow();
+    // Captured or released since it was read: nothing to do.
+    if (hold.status() != HoldStatus.HELD || hold.expiresAt().isAfter(now)) {
+      return false;
+    }
+    holds.settle(hold.id(), HoldStatus.EXPIRED, now);
+    wallets.changeHeld(hold.accountId(), hold.amount().negate(), now);
+    log.info(
+        "hold expired account={} hold={} amount={}",
+        hold.accountId(),
+        hold.id(),
+        Amounts.format(hold.amount()));
+    return true;
   }
 
   /**

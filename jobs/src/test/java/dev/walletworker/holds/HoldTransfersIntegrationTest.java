@@ -432,6 +432,51 @@ class HoldTransfersIntegrationTest {
   }
 
   @Test
+  void aHoldWhoseExpiryFailsIsSkippedAndTheOthersStillExpire() {
+    Hold broken = transfers.hold(expiring("req-1", Duration.ofSeconds(10))).hold();
+    transfers.hold(expiring("req-2", Duration.ofSeconds(20)));
+    transfers.hold(expiring("req-3", Duration.ofSeconds(30)));
+    clock.advance(Duration.ofMinutes(1));
+    // The soonest hold cannot be expired: read first by every pass (of one hold each).
+    db.jdbc()
+        .sql(
+            "CREATE FUNCTION test_fail_hold() RETURNS trigger LANGUAGE plpgsql AS $$"
+                + " BEGIN RAISE EXCEPTION 'broken hold'; END $$")
+        .update();
+    db.jdbc()
+        .sql(
+            "CREATE TRIGGER test_fail_hold BEFORE UPDATE ON holds FOR EACH ROW"
+                + " WHEN (OLD.id = '"
+                + broken.id()
+                + "') EXECUTE FUNCTION test_fail_hold()")
+        .update();
+    try {
+      assertThat(transfers.expireAll(1, () -> false)).isEqualTo(2);
+    } finally {
+      db.jdbc().sql("DROP TRIGGER test_fail_hold ON holds").update();
+      db.jdbc().sql("DROP FUNCTION test_fail_hold()").update();
+    }
+
+    assertThat(holds.find(broken.id()).orElseThrow().status()).isEqualTo(HoldStatus.HELD);
+    assertThat(holds.list(account, HoldStatus.EXPIRED, 10)).hasSize(2);
+    assertThat(wallet().get("held")).isEqualTo(new BigDecimal("1.000000"));
+    // The next run tries it again.
+    assertThat(transfers.expireAll(1, () -> false)).isEqualTo(1);
+    assertThat(wallet().get("held")).isEqualTo(new BigDecimal("0.000000"));
+  }
+
+  @Test
+  void aStopRequestEndsTheExpiryRunBetweenPasses() {
+    transfers.hold(expiring("req-1", Duration.ofSeconds(10)));
+    transfers.hold(expiring("req-2", Duration.ofSeconds(20)));
+    transfers.hold(expiring("req-3", Duration.ofSeconds(30)));
+    clock.advance(Duration.ofMinutes(1));
+
+    assertThat(transfers.expireAll(2, () -> true)).isEqualTo(2);
+    assertThat(holds.list(account, HoldStatus.HELD, 10)).hasSize(1);
+  }
+
+  @Test
   void aCaptureOfNothingReleasesTheHoldAndPostsNoRow() {
     Hold hold = transfers.hold(model("req-1", account, 1000, 1000)).hold();
 
