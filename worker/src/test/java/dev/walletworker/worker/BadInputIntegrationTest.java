@@ -733,6 +733,17 @@ class BadInputIntegrationTest {
             new HoldCase(
                 HoldSetup.HELD,
                 "POST",
+                release,
+                null,
+                "{\"account_id\": \"OTHER\"}",
+                null,
+                "service"),
+            415,
+            ""),
+        new Case(
+            new HoldCase(
+                HoldSetup.HELD,
+                "POST",
                 capture,
                 "application/json",
                 "{\"amount\": 1}",
@@ -1661,7 +1672,7 @@ class BadInputIntegrationTest {
         case "none" -> {}
         default -> request.header("Authorization", "Bearer " + test.serviceKey);
       }
-      if (sent != null) {
+      if (sent != null && contentType != null) {
         request.header("Content-Type", contentType);
       }
       return exchange(request, param);
@@ -1677,7 +1688,9 @@ class BadInputIntegrationTest {
               ? ""
               : " (" + setup.name().toLowerCase(java.util.Locale.ROOT) + " hold)")
           + (key.equals("service") ? "" : " with " + key + " key")
-          + (contentType.equals("application/json") ? "" : " as " + contentType)
+          + (contentType == null
+              ? " without Content-Type"
+              : contentType.equals("application/json") ? "" : " as " + contentType)
           + shown;
     }
   }
