@@ -4,7 +4,8 @@
 -- Runs on every wallet update (debits, credits, holds, settings). Thresholds are compared with the
 -- available balance (balance - held: a hold counts as spent until it is captured or released); it
 -- is written out here because a BEFORE trigger cannot read the generated column `available`.
---  * re-arms the low-balance alert once the available balance is back at or above the threshold;
+--  * re-arms the low-balance alert once a credit or a change of its settings brings the available
+--    balance back at or above the threshold (a hold's release or a capture does not: see below);
 --  * NOTIFYs the daemon when the wallet newly falls below an auto top-up or alert threshold, so
 --    the matching job runs at once instead of at its next cron tick. NOTIFY is delivered at commit
 --    (and not at all on rollback); identical payloads in one transaction are delivered once.
@@ -26,8 +27,16 @@ DECLARE
     old_level INTEGER;
     new_level INTEGER;
 BEGIN
+    -- Re-armed only by a credit (the balance itself rises) or a change of the alert's settings,
+    -- not by a hold's release or a capture below its hold: those lift the available balance of
+    -- every request near the threshold, and each would make the next hold a new crossing and a
+    -- new email.
     IF NEW.low_balance_alerted_at IS NOT NULL
-       AND (NOT NEW.low_balance_alert_enabled OR NEW.balance - NEW.held >= NEW.low_balance_alert_threshold) THEN
+       AND (NOT NEW.low_balance_alert_enabled
+            OR (NEW.balance - NEW.held >= NEW.low_balance_alert_threshold
+                AND (NEW.balance > OLD.balance
+                     OR (NEW.low_balance_alert_enabled, NEW.low_balance_alert_threshold)
+                        IS DISTINCT FROM (OLD.low_balance_alert_enabled, OLD.low_balance_alert_threshold)))) THEN
         NEW.low_balance_alerted_at := NULL;
     END IF;
 

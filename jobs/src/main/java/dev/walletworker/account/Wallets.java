@@ -29,7 +29,7 @@ public final class Wallets {
   /**
    * A wallet that needs an automatic top-up: on, its available balance (less active holds: a large
    * hold starts a top-up before its capture) below its threshold, with a card on file. Indexed by
-   * {@code wallets_auto_topup_candidates} (V15); {@code wallets_watch} wakes the job when a wallet
+   * {@code wallets_auto_topup_candidates} (V32); {@code wallets_watch} wakes the job when a wallet
    * becomes one (R__wallets_watch.sql). Over the alias {@code w}.
    */
   public static final String AUTO_TOPUP_CANDIDATE =
@@ -38,7 +38,7 @@ public final class Wallets {
 
   /**
    * A wallet whose low-balance alert is due: on, armed, its available balance below its threshold.
-   * Indexed by {@code wallets_low_balance_candidates} (V15). Over the alias {@code w}.
+   * Indexed by {@code wallets_low_balance_candidates} (V32). Over the alias {@code w}.
    */
   public static final String LOW_BALANCE_CANDIDATE =
       "w.low_balance_alert_enabled AND w.low_balance_alerted_at IS NULL"
@@ -212,7 +212,7 @@ public final class Wallets {
    * own, so that the read sees a block committed by the lock's previous holder).
    *
    * @param blockedReason null unless the account is blocked
-   * @param spendThisMonth month-to-date spend if the counter is in {@code month}, else 0
+   * @param spendThisMonth month-to-date spend if the counter is in {@code month} or later, else 0
    */
   public record HoldState(
       BigDecimal balance,
@@ -239,7 +239,9 @@ public final class Wallets {
                 + " CASE WHEN a.status = 'blocked' THEN a.blocked_reason END AS blocked_reason,"
                 + " w.spending_limit_enabled AND w.spending_limit_action = 'block' AS blocking,"
                 + " w.spending_limit_monthly,"
-                + " CASE WHEN w.spend_month = ? THEN w.spend_month_to_date ELSE 0 END AS spend"
+                // A counter a month ahead (a debit dated in the next month, or a node whose
+                // clock is ahead) still counts: the ledger keeps adding this month's usage to it.
+                + " CASE WHEN w.spend_month >= ? THEN w.spend_month_to_date ELSE 0 END AS spend"
                 + " FROM wallets w JOIN accounts a ON a.id = w.account_id WHERE w.account_id = ?")
         .params(Date.valueOf(month), accountId)
         .query(

@@ -32,7 +32,7 @@ public class HoldExpiryJobConfiguration {
   }
 
   /*
-   * Each hold expires in its own transaction (HoldTransfers.expireDue), so the tasklet runs
+   * Each hold expires in its own transaction (HoldTransfers.expireAll), so the tasklet runs
    * outside one: a crash loses at most the hold in flight, which stays held for the next run.
    */
   @Bean
@@ -42,13 +42,11 @@ public class HoldExpiryJobConfiguration {
       @Value("${wallet.jobs.hold-expiry.chunk-size:" + ChunkSize.DEFAULT + "}") int chunkSize) {
     Tasklet tasklet =
         (contribution, context) -> {
-          int total = 0;
-          for (int expired = transfers.expireDue(chunkSize);
-              expired > 0;
-              expired = transfers.expireDue(chunkSize)) {
-            total += expired;
-            contribution.incrementWriteCount(expired);
-          }
+          // terminateOnly is how the daemon's shutdown (and jobs stop) asks a step to stop.
+          int total =
+              transfers.expireAll(
+                  chunkSize, () -> context.getStepContext().getStepExecution().isTerminateOnly());
+          contribution.incrementWriteCount(total);
           if (total > 0) {
             log.info("holds expired count={}", total);
           }

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Where a hold is: {@code held} until it is captured, released or expires; an expired hold can
- * still be captured (a late settlement: the usage was served), a released one cannot.
+ * still be captured (a late settlement: the usage was served) or released (then no capture posts),
+ * a released one cannot be captured.
  */
 public enum HoldStatus {
   HELD,

@@ -19,8 +19,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,11 +96,12 @@ public final class HoldTransfers {
       boolean replay) {}
 
   /**
-   * Reserves the request's worst case. The same request id for the account again returns that hold,
-   * whatever it became. Refused, holding nothing: {@code account_not_found}, {@code
-   * account_blocked}, {@code insufficient_funds} (the available balance is below the amount),
-   * {@code spending_limit} (month-to-date spend + active holds + this hold would pass a blocking
-   * limit), {@code invalid_request}.
+   * Reserves the request's worst case. The same request id for the account again, with the same
+   * amount or model and most tokens, returns that hold, whatever it became; with another, it is
+   * refused ({@code reference_conflict}). Refused, holding nothing: {@code account_not_found},
+   * {@code account_blocked}, {@code insufficient_funds} (the available balance is below the
+   * amount), {@code spending_limit} (month-to-date spend + active holds + this hold would pass a
+   * blocking limit), {@code invalid_request}.
    */
   public Created hold(NewHold request) {
     String requestId = Texts.clean(request.requestId(), "id", MAX_REQUEST_ID, true);
@@ -126,7 +130,7 @@ public final class HoldTransfers {
         () -> {
           Optional<Hold> earlier = holds.findByRequest(accountId, requestId);
           if (earlier.isPresent()) {
-            return replay(earlier.get());
+            return replay(earlier.get(), request);
           }
           Price price = null;
           BigDecimal amount = request.amount();
@@ -160,7 +164,7 @@ public final class HoldTransfers {
           // Under the wallet's lock: a hold made for the same id meanwhile is seen now.
           earlier = holds.findByRequest(accountId, requestId);
           if (earlier.isPresent()) {
-            return replay(earlier.get());
+            return replay(earlier.get(), request);
           }
           refuseIfNotAllowed(accountId, amount, state);
           Hold hold =
@@ -322,8 +326,9 @@ public final class HoldTransfers {
   }
 
   /**
-   * Releases the hold: nothing is posted, its amount is available again. Releasing again, or
-   * releasing an expired hold, changes nothing; a captured hold is refused ({@code hold_settled}).
+   * Releases the hold: nothing is posted, its amount is available again. An expired hold becomes
+   * released (keeping its {@code expired_at}), so that no late capture posts; releasing again
+   * changes nothing; a captured hold is refused ({@code hold_settled}).
    */
   public Hold release(String holdId, String accountId) {
     Hold found = find(holdId, accountId);
@@ -337,17 +342,24 @@ public final class HoldTransfers {
                 "Hold " + hold.id() + " was captured: it can no longer be released",
                 "hold_id");
           }
-          if (hold.status() != HoldStatus.HELD) {
+          if (hold.status() == HoldStatus.RELEASED) {
             return hold;
           }
           Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+          // An expired hold is released too, not left expired: the client said it will not
+          // capture, so a capture after this is refused like any capture after a release (left
+          // expired, a late capture would still post). Its expiry already gave its amount back.
+          boolean expired = hold.status() == HoldStatus.EXPIRED;
           holds.settle(hold.id(), HoldStatus.RELEASED, now);
-          wallets.changeHeld(hold.accountId(), hold.amount().negate(), now);
+          if (!expired) {
+            wallets.changeHeld(hold.accountId(), hold.amount().negate(), now);
+          }
           log.info(
-              "hold released account={} hold={} amount={}",
+              "hold released account={} hold={} amount={}{}",
               hold.accountId(),
               hold.id(),
-              Amounts.format(hold.amount()));
+              Amounts.format(hold.amount()),
+              expired ? " expired=true" : "");
           return holds.find(hold.id()).orElseThrow();
         });
   }
@@ -364,36 +376,110 @@ public final class HoldTransfers {
    * @return how many were expired
    */
   public int expireDue(int limit) {
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    List<Hold> due = holds.due(now, limit);
-    int expired = 0;
-    for (Hold candidate : due) {
-      boolean done =
-          db.inTransaction(
-              () -> {
-                wallets.lockForUpdate(candidate.accountId());
-                Hold hold = holds.lock(candidate.id()).orElseThrow();
-                // Captured or released since it was read: nothing to do.
-                if (hold.status() != HoldStatus.HELD || hold.expiresAt().isAfter(now)) {
-                  return false;
-                }
-                holds.settle(hold.id(), HoldStatus.EXPIRED, now);
-                wallets.changeHeld(hold.accountId(), hold.amount().negate(), now);
-                log.info(
-                    "hold expired account={} hold={} amount={}",
-                    hold.accountId(),
-                    hold.id(),
-                    Amounts.format(hold.amount()));
-                return true;
-              });
-      if (done) {
-        expired++;
-      }
-    }
-    return expired;
+    return expirePass(limit, new HashSet<>()).expired();
   }
 
-  private Created replay(Hold hold) {
+  /**
+   * One run of the expiry job: passes of up to {@code chunkSize} holds until none is due, or until
+   * {@code stopRequested} says the job is asked to stop (checked between passes, so that a shutdown
+   * drains after the pass in flight). A hold whose expiry fails is logged and skipped for the rest
+   * of the run; the next run tries it again.
+   *
+   * @return how many were expired
+   */
+  int expireAll(int chunkSize, BooleanSupplier stopRequested) {
+    Set<String> skipped = new HashSet<>();
+    int total = 0;
+    for (Pass pass = expirePass(chunkSize, skipped);
+        pass.read() > 0;
+        pass = expirePass(chunkSize, skipped)) {
+      total += pass.expired();
+      if (stopRequested.getAsBoolean()) {
+        log.info("hold expiry stopped on request expired={}", total);
+        break;
+      }
+    }
+    if (!skipped.isEmpty()) {
+      log.warn("hold expiry skipped holds={} (left held for the next run)", skipped.size());
+    }
+    return total;
+  }
+
+  /** What one pass read (due holds, not skipped) and how many of them it expired. */
+  private record Pass(int read, int expired) {}
+
+  private Pass expirePass(int limit, Set<String> skipped) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    List<Hold> due = holds.due(now, limit, skipped);
+    int expired = 0;
+    for (Hold candidate : due) {
+      try {
+        if (db.inTransaction(() -> expire(candidate, now))) {
+          expired++;
+        }
+      } catch (RuntimeException e) {
+        // One hold that cannot be expired (a broken row, a constraint) must not stop the others:
+        // it would be read first by every pass and the job would fail before reaching them, on
+        // every run. It stays held (its transaction rolled back) and is skipped for this run.
+        skipped.add(candidate.id());
+        log.error(
+            "hold expiry failed account={} hold={}: skipped until the next run",
+            candidate.accountId(),
+            candidate.id(),
+            e);
+      }
+    }
+    return new Pass(due.size(), expired);
+  }
+
+  private boolean expire(Hold candidate, Instant now) {
+    wallets.lockForUpdate(candidate.accountId());
+    Hold hold = holds.lock(candidate.id()).orElseThrow();
+    // Captured or released since it was read: nothing to do.
+    if (hold.status() != HoldStatus.HELD || hold.expiresAt().isAfter(now)) {
+      return false;
+    }
+    holds.settle(hold.id(), HoldStatus.EXPIRED, now);
+    wallets.changeHeld(hold.accountId(), hold.amount().negate(), now);
+    log.info(
+        "hold expired account={} hold={} amount={}",
+        hold.accountId(),
+        hold.id(),
+        Amounts.format(hold.amount()));
+    return true;
+  }
+
+  /**
+   * The hold made earlier for this request id, if the request asks for the same hold: the same
+   * amount, or the same model and most tokens (a retry). Another body under the same id is refused
+   * ({@code reference_conflict}, as {@code /v1/usage} refuses an id reused for another amount):
+   * answering the old hold would let the caller believe its new worst case is reserved.
+   */
+  private Created replay(Hold hold, NewHold request) {
+    boolean same =
+        request.model() == null
+            ? hold.model() == null && hold.amount().compareTo(request.amount()) == 0
+            : Texts.clean(request.model(), "model", 100, true).equals(hold.model())
+                && request.maxInputTokens().equals(hold.maxInputTokens())
+                && request.maxOutputTokens().equals(hold.maxOutputTokens());
+    if (!same) {
+      throw new WalletException(
+          ErrorType.REFERENCE_CONFLICT,
+          "id "
+              + Texts.abbreviate(hold.requestId())
+              + " was already used for hold "
+              + hold.id()
+              + " ("
+              + (hold.model() == null
+                  ? Amounts.format(hold.amount())
+                  : hold.model()
+                      + ", max_input_tokens "
+                      + hold.maxInputTokens()
+                      + ", max_output_tokens "
+                      + hold.maxOutputTokens())
+              + "): a different hold needs a new id",
+          "id");
+    }
     var balances = wallets.balances(hold.accountId()).orElseThrow();
     return new Created(
         hold, true, (BigDecimal) balances.get("available"), (BigDecimal) balances.get("held"));

@@ -94,13 +94,16 @@ public final class Holds {
         .update();
   }
 
-  /** Up to {@code limit} active holds past their expiry at {@code now}, soonest first. */
-  List<Hold> due(Instant now, int limit) {
+  /**
+   * Up to {@code limit} active holds past their expiry at {@code now}, soonest first, but for those
+   * in {@code skipped}.
+   */
+  List<Hold> due(Instant now, int limit, java.util.Set<String> skipped) {
     return db.jdbc()
         .sql(
             "SELECT * FROM holds WHERE status = 'held' AND expires_at <= ?"
-                + " ORDER BY expires_at LIMIT ?")
-        .params(Timestamp.from(now), limit)
+                + " AND NOT (id = ANY (?)) ORDER BY expires_at LIMIT ?")
+        .params(Timestamp.from(now), skipped.toArray(String[]::new), limit)
         .query(Holds::map)
         .list();
   }

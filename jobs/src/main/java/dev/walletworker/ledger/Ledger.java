@@ -389,7 +389,7 @@ public final class Ledger {
     db.jdbc()
         .sql(
             // capture_overdraft: how far below zero the captures have taken the balance, the
-            // only way below zero the wallet's CHECK allows (V15).
+            // only way below zero the wallet's CHECK allows (V32).
             "WITH wallet AS (UPDATE wallets SET balance = ?, held = held - ?, updated_at = ?,"
                 + " spend_month = ?, spend_month_to_date = ?,"
                 + " capture_overdraft = GREATEST(0, -?::numeric) WHERE account_id = ?)"
@@ -733,7 +733,7 @@ public final class Ledger {
     // The balance and its ledger row in one statement: one round trip, and both or neither.
     db.jdbc()
         .sql(
-            // A credit makes good what captures took below zero (see V15's capture_overdraft).
+            // A credit makes good what captures took below zero (see V32's capture_overdraft).
             "WITH wallet AS (UPDATE wallets SET balance = ?, updated_at = ?,"
                 + " capture_overdraft = LEAST(capture_overdraft, GREATEST(0, -?::numeric))"
                 + " WHERE account_id = ?)"

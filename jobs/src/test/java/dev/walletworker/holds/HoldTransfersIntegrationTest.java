@@ -75,12 +75,31 @@ class HoldTransfersIntegrationTest {
   @Test
   void theSameIdAgainReturnsTheSameHoldAndHoldsNothingMore() {
     Created first = transfers.hold(amount("req-1", account, "3.00"));
-    Created again = transfers.hold(amount("req-1", account, "5.00"));
+    Created again = transfers.hold(amount("req-1", account, "3.000"));
 
     assertThat(again.replay()).isTrue();
     assertThat(again.hold().id()).isEqualTo(first.hold().id());
     assertThat(again.hold().amount()).isEqualByComparingTo("3.00");
     assertThat(wallet().get("held")).isEqualTo(new BigDecimal("3.000000"));
+  }
+
+  @Test
+  void theSameIdWithAnotherAmountOrModelOrTokensIsAReferenceConflict() {
+    transfers.hold(amount("req-1", account, "3.00"));
+    transfers.hold(model("req-2", account, 1000, 500));
+
+    assertThat(refusal(() -> transfers.hold(amount("req-1", account, "5.00"))))
+        .isEqualTo(ErrorType.REFERENCE_CONFLICT);
+    assertThat(refusal(() -> transfers.hold(model("req-1", account, 1000, 500))))
+        .isEqualTo(ErrorType.REFERENCE_CONFLICT);
+    assertThat(refusal(() -> transfers.hold(model("req-2", account, 1000, 501))))
+        .isEqualTo(ErrorType.REFERENCE_CONFLICT);
+    assertThat(refusal(() -> transfers.hold(model("req-2", account, 1001, 500))))
+        .isEqualTo(ErrorType.REFERENCE_CONFLICT);
+    assertThat(refusal(() -> transfers.hold(amount("req-2", account, "0.01"))))
+        .isEqualTo(ErrorType.REFERENCE_CONFLICT);
+    assertThat(transfers.hold(model("req-2", account, 1000, 500)).replay()).isTrue();
+    assertThat(holds.list(account, null, 10)).hasSize(2);
   }
 
   @Test
@@ -228,6 +247,25 @@ class HoldTransfersIntegrationTest {
   }
 
   @Test
+  void aSpendCounterAMonthAheadStillCountsAgainstABlockingLimit() {
+    accounts.updateSettings(
+        account, new SettingsChange().limitEnabled(true).monthlyLimit(bd("5.00")));
+    // The clock is in November; the counter already counts December (the ledger adds
+    // November's usage to it then, so it is this month's spend as far as the limit goes).
+    db.jdbc()
+        .sql(
+            "UPDATE wallets SET spend_month = '2026-12-01', spend_month_to_date = 4"
+                + " WHERE account_id = ?")
+        .param(account)
+        .update();
+
+    assertThat(refusal(() -> transfers.hold(amount("req-1", account, "1.01"))))
+        .isEqualTo(ErrorType.SPENDING_LIMIT);
+    assertThat(transfers.hold(amount("req-2", account, "1.00")).hold().status())
+        .isEqualTo(HoldStatus.HELD);
+  }
+
+  @Test
   void aBlockedUnknownOrInvalidRequestHoldsNothing() {
     String blocked = wallet("10.00");
     accounts.block(blocked, "fraud review");
@@ -316,6 +354,126 @@ class HoldTransfersIntegrationTest {
                 .replay())
         .isTrue();
     assertThat(usageRows()).isEqualTo(1);
+  }
+
+  @Test
+  void releasingAnExpiredHoldSettlesItSoThatNoLateCapturePosts() {
+    Hold hold =
+        transfers
+            .hold(
+                new NewHold("req-1", account, null, null, null, bd("3.00"), Duration.ofSeconds(30)))
+            .hold();
+    transfers.hold(amount("req-2", account, "2.00"));
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(transfers.expireDue(100)).isEqualTo(1);
+    Instant expiredAt = holds.find(hold.id()).orElseThrow().expiredAt();
+    clock.advance(Duration.ofSeconds(5));
+
+    Hold released = transfers.release(hold.id(), null);
+
+    assertThat(released.status()).isEqualTo(HoldStatus.RELEASED);
+    assertThat(released.expiredAt()).isEqualTo(expiredAt);
+    assertThat(released.settledAt()).isEqualTo(clock.instant());
+    // The expiry gave the 3.00 back already: only the other hold is still held.
+    assertThat(wallet())
+        .containsEntry("balance", new BigDecimal("10.000000"))
+        .containsEntry("held", new BigDecimal("2.000000"));
+    assertThat(
+            refusal(
+                () -> transfers.capture(hold.id(), null, new Actual(null, null, null, bd("1")))))
+        .isEqualTo(ErrorType.HOLD_SETTLED);
+    assertThat(transfers.release(hold.id(), null).status()).isEqualTo(HoldStatus.RELEASED);
+    assertThat(usageRows()).isZero();
+    assertThat(wallet().get("held")).isEqualTo(new BigDecimal("2.000000"));
+  }
+
+  @Test
+  void aReleaseOrACaptureDoesNotReArmTheLowBalanceAlertButACreditOrASettingDoes() {
+    accounts.updateSettings(
+        account, new SettingsChange().alertEnabled(true).alertThreshold(bd("5.00")));
+    // A hold takes the available balance below the threshold, and the alert job sends its email.
+    Hold first = transfers.hold(amount("req-1", account, "6.00")).hold();
+    assertThat(lowBalanceCandidate()).isTrue();
+    alerted();
+
+    // Its release and a small capture lift the available balance back above the threshold: the
+    // next hold below it must not be a new crossing (one email per request near the threshold).
+    transfers.release(first.id(), null);
+    assertThat(alertArmed()).isFalse();
+    Hold second = transfers.hold(amount("req-2", account, "6.00")).hold();
+    transfers.capture(second.id(), null, new Actual(null, null, null, bd("0.50")));
+    assertThat(alertArmed()).isFalse();
+    transfers.hold(amount("req-3", account, "6.00"));
+    assertThat(lowBalanceCandidate()).isFalse();
+
+    // A credit that brings the available balance back above the threshold re-arms it.
+    ledger.credit(account, bd("5.00"), TransactionType.REFUND, "refund", null);
+    assertThat(alertArmed()).isTrue();
+
+    // So does a change of its settings that leaves the available balance at or above it.
+    alerted();
+    accounts.updateSettings(account, new SettingsChange().alertThreshold(bd("4.00")));
+    assertThat(alertArmed()).isTrue();
+  }
+
+  private void alerted() {
+    db.jdbc()
+        .sql("UPDATE wallets SET low_balance_alerted_at = now() WHERE account_id = ?")
+        .param(account)
+        .update();
+  }
+
+  private boolean alertArmed() {
+    return db.jdbc()
+        .sql("SELECT low_balance_alerted_at IS NULL FROM wallets WHERE account_id = ?")
+        .param(account)
+        .query(Boolean.class)
+        .single();
+  }
+
+  @Test
+  void aHoldWhoseExpiryFailsIsSkippedAndTheOthersStillExpire() {
+    Hold broken = transfers.hold(expiring("req-1", Duration.ofSeconds(10))).hold();
+    transfers.hold(expiring("req-2", Duration.ofSeconds(20)));
+    transfers.hold(expiring("req-3", Duration.ofSeconds(30)));
+    clock.advance(Duration.ofMinutes(1));
+    // The soonest hold cannot be expired: read first by every pass (of one hold each).
+    db.jdbc()
+        .sql(
+            "CREATE FUNCTION test_fail_hold() RETURNS trigger LANGUAGE plpgsql AS $$"
+                + " BEGIN RAISE EXCEPTION 'broken hold'; END $$")
+        .update();
+    db.jdbc()
+        .sql(
+            "CREATE TRIGGER test_fail_hold BEFORE UPDATE ON holds FOR EACH ROW"
+                + " WHEN (OLD.id = '"
+                + broken.id()
+                + "') EXECUTE FUNCTION test_fail_hold()")
+        .update();
+    try {
+      assertThat(transfers.expireAll(1, () -> false)).isEqualTo(2);
+    } finally {
+      db.jdbc().sql("DROP TRIGGER test_fail_hold ON holds").update();
+      db.jdbc().sql("DROP FUNCTION test_fail_hold()").update();
+    }
+
+    assertThat(holds.find(broken.id()).orElseThrow().status()).isEqualTo(HoldStatus.HELD);
+    assertThat(holds.list(account, HoldStatus.EXPIRED, 10)).hasSize(2);
+    assertThat(wallet().get("held")).isEqualTo(new BigDecimal("1.000000"));
+    // The next run tries it again.
+    assertThat(transfers.expireAll(1, () -> false)).isEqualTo(1);
+    assertThat(wallet().get("held")).isEqualTo(new BigDecimal("0.000000"));
+  }
+
+  @Test
+  void aStopRequestEndsTheExpiryRunBetweenPasses() {
+    transfers.hold(expiring("req-1", Duration.ofSeconds(10)));
+    transfers.hold(expiring("req-2", Duration.ofSeconds(20)));
+    transfers.hold(expiring("req-3", Duration.ofSeconds(30)));
+    clock.advance(Duration.ofMinutes(1));
+
+    assertThat(transfers.expireAll(2, () -> true)).isEqualTo(2);
+    assertThat(holds.list(account, HoldStatus.HELD, 10)).hasSize(1);
   }
 
   @Test

@@ -61,6 +61,149 @@ class HoldsConcurrencyIntegrationTest {
     run(wallets(100, "40.00"));
   }
 
+  /**
+   * Expiry runs alongside: two threads expire holds with a clock an hour ahead (past every hold's
+   * expires_at) while captures and releases run on the holds, so each hold races its capture or
+   * release with its expiry. Throughout (each check is one statement: one snapshot) and at the end,
+   * every wallet's held is what its active holds reserve.
+   */
+  @Test
+  void expiryRacingCapturesAndReleasesKeepsHeldExact() throws Exception {
+    List<String> wallets = wallets(10, "300.00");
+    MutableClock ahead = new MutableClock(clock.instant().plus(java.time.Duration.ofHours(1)));
+    HoldTransfers expiry =
+        new HoldTransfers(
+            db.database(),
+            new Holds(db.database()),
+            new Wallets(db.database()),
+            new Ledger(db.database(), ahead),
+            new ModelPrices(db.database(), ahead),
+            ahead);
+    java.util.concurrent.atomic.AtomicBoolean running =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    AtomicInteger expired = new AtomicInteger();
+    AtomicInteger checks = new AtomicInteger();
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> mismatches = new ConcurrentLinkedQueue<>();
+    int workers = 16;
+    ExecutorService pool = Executors.newFixedThreadPool(workers + 3);
+    List<Future<?>> background = new ArrayList<>();
+    for (int e = 0; e < 2; e++) {
+      background.add(
+          pool.submit(
+              () -> {
+                while (running.get()) {
+                  try {
+                    expired.addAndGet(expiry.expireDue(5));
+                  } catch (Throwable t) {
+                    failures.add(t);
+                  }
+                }
+              }));
+    }
+    background.add(
+        pool.submit(
+            () -> {
+              while (running.get()) {
+                mismatches.addAll(heldMismatches());
+                checks.incrementAndGet();
+              }
+            }));
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < workers; t++) {
+      int thread = t;
+      done.add(
+          pool.submit(
+              () -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int i = 0; i < ROUNDS; i++) {
+                  String account = wallets.get(random.nextInt(wallets.size()));
+                  BigDecimal amount = cents(random.nextInt(1, 500));
+                  Hold hold;
+                  try {
+                    hold =
+                        transfers
+                            .hold(
+                                new NewHold(
+                                    "x-" + thread + "-" + i,
+                                    account,
+                                    null,
+                                    null,
+                                    null,
+                                    amount,
+                                    null))
+                            .hold();
+                  } catch (WalletException e) {
+                    continue;
+                  }
+                  try {
+                    if (random.nextInt(3) == 0) {
+                      transfers.release(hold.id(), account);
+                    } else if (random.nextInt(2) == 0) {
+                      transfers.capture(
+                          hold.id(),
+                          account,
+                          new Actual(null, null, null, amount.multiply(new BigDecimal("0.5"))));
+                    }
+                    // Otherwise left to the expiry.
+                  } catch (Throwable e) {
+                    failures.add(e);
+                  }
+                }
+              }));
+    }
+    for (Future<?> f : done) {
+      f.get();
+    }
+    running.set(false);
+    for (Future<?> f : background) {
+      f.get();
+    }
+    pool.shutdown();
+
+    assertThat(failures).isEmpty();
+    assertThat(checks.get()).as("checks while running").isPositive();
+    assertThat(mismatches).as("held while running").isEmpty();
+    assertThat(heldMismatches()).as("held at the end").isEmpty();
+    while (expiry.expireDue(100) > 0) {
+      // What the expiry threads had not reached yet.
+    }
+    System.out.printf(
+        "holds with expiry: %d expired while running, %d checks of held%n",
+        expired.get(), checks.get());
+    assertThat(expired.get()).as("expired while running").isPositive();
+    assertThat(heldMismatches()).isEmpty();
+    assertThat(db.jdbc().sql("SELECT sum(held) FROM wallets").query(BigDecimal.class).single())
+        .isEqualByComparingTo("0");
+    for (String account : wallets) {
+      BigDecimal captured =
+          db.jdbc()
+              .sql(
+                  "SELECT coalesce(sum(captured_amount), 0) FROM holds"
+                      + " WHERE account_id = ? AND status = 'captured'")
+              .param(account)
+              .query(BigDecimal.class)
+              .single();
+      assertThat(ledger.balance(account))
+          .as(account + ": opening - captures")
+          .isEqualByComparingTo(new BigDecimal("300.00").subtract(captured));
+      assertChainUnbroken(account, ledger.balance(account));
+    }
+  }
+
+  /** Wallets whose held is not the sum of their active holds, read in one statement. */
+  private List<String> heldMismatches() {
+    return db.jdbc()
+        .sql(
+            "SELECT w.account_id || ': held ' || w.held || ', active holds ' || coalesce(("
+                + "SELECT sum(h.amount) FROM holds h WHERE h.account_id = w.account_id"
+                + " AND h.status = 'held'), 0) FROM wallets w WHERE w.held <> coalesce(("
+                + "SELECT sum(h.amount) FROM holds h WHERE h.account_id = w.account_id"
+                + " AND h.status = 'held'), 0)")
+        .query(String.class)
+        .list();
+  }
+
   private void run(List<String> wallets) throws Exception {
     AtomicInteger held = new AtomicInteger();
     AtomicInteger refused = new AtomicInteger();

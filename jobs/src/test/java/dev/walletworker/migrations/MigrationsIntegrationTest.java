@@ -82,7 +82,7 @@ class MigrationsIntegrationTest {
             txn("topup", "-5", "0"),
             txn("refund", "0", "0"),
             txn("gift", "5", "5"),
-            // A usage row below zero without a hold: only a capture may go below zero (V15).
+            // A usage row below zero without a hold: only a capture may go below zero (V32).
             txn("usage", "-5", "-5"),
             "UPDATE wallets SET capture_overdraft = -1",
             "UPDATE wallets SET held = -1");

@@ -628,6 +628,14 @@ class BadInputIntegrationTest {
             "{\"id\": \"h1\", \"account_id\": \"ID\", \"amount\": 1}",
             "account_id"),
         holdAfter(
+            HoldSetup.HELD,
+            422,
+            "was already used for hold",
+            "POST",
+            holds,
+            "{\"id\": \"prepared\", \"account_id\": \"ID\", \"amount\": 3}",
+            "id"),
+        holdAfter(
             HoldSetup.LIMITED,
             422,
             "spending limit of 5.00",
@@ -721,6 +729,17 @@ class BadInputIntegrationTest {
         holdAfter(
             HoldSetup.RELEASED, 409, "was released", "POST", capture, "{\"amount\": 1}", "hold_id"),
         holdAfter(HoldSetup.CAPTURED, 409, "was captured", "POST", release, null, "hold_id"),
+        new Case(
+            new HoldCase(
+                HoldSetup.HELD,
+                "POST",
+                release,
+                null,
+                "{\"account_id\": \"OTHER\"}",
+                null,
+                "service"),
+            415,
+            ""),
         new Case(
             new HoldCase(
                 HoldSetup.HELD,
@@ -1664,7 +1683,7 @@ class BadInputIntegrationTest {
         case "none" -> {}
         default -> request.header("Authorization", "Bearer " + test.serviceKey);
       }
-      if (sent != null) {
+      if (sent != null && contentType != null) {
         request.header("Content-Type", contentType);
       }
       return exchange(request, param);
@@ -1680,7 +1699,9 @@ class BadInputIntegrationTest {
               ? ""
               : " (" + setup.name().toLowerCase(java.util.Locale.ROOT) + " hold)")
           + (key.equals("service") ? "" : " with " + key + " key")
-          + (contentType.equals("application/json") ? "" : " as " + contentType)
+          + (contentType == null
+              ? " without Content-Type"
+              : contentType.equals("application/json") ? "" : " as " + contentType)
           + shown;
     }
   }

@@ -99,8 +99,13 @@ class HoldsController {
   ResponseEntity<String> release(@PathVariable("hold_id") String holdId, HttpServletRequest request)
       throws IOException {
     String accountId = null;
-    // A release needs no body; one that is sent may only name the account.
-    if (request.getContentLengthLong() != 0 && request.getContentType() != null) {
+    // A release needs no body; one that is sent must be JSON (415 otherwise, as on every other
+    // endpoint: ignoring it would drop its account_id unchecked) and may only name the account.
+    // A body of unknown length without a type is one only if it has a byte.
+    long length = request.getContentLengthLong();
+    if (length > 0
+        || (length < 0
+            && (request.getContentType() != null || request.getInputStream().read() != -1))) {
       JsonNode body = ApiJson.object(ApiJson.body(request, maxBodyBytes));
       ApiJson.onlyFields(body, Set.of("account_id"), "");
       accountId = ApiJson.text(body.get("account_id"), "account_id");
@@ -154,6 +159,7 @@ class HoldsController {
     json.put("created_at", text(hold.createdAt()));
     json.put("expires_at", text(hold.expiresAt()));
     json.put("settled_at", text(hold.settledAt()));
+    json.put("expired_at", text(hold.expiredAt()));
     json.put("captured_amount", ApiJson.shown(hold.capturedAmount()));
     json.put("transaction_id", hold.transactionId());
     return json;

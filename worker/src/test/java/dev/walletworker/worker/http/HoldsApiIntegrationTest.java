@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.walletworker.account.Accounts;
 import dev.walletworker.account.ApiKeys;
 import dev.walletworker.account.SettingsChange;
+import dev.walletworker.account.Wallets;
+import dev.walletworker.holds.HoldTransfers;
+import dev.walletworker.holds.Holds;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.metering.ModelPrices;
@@ -143,6 +146,94 @@ class HoldsApiIntegrationTest {
                 .query(BigDecimal.class)
                 .single())
         .isEqualByComparingTo("2.50");
+  }
+
+  @Test
+  void theSameIdWithAnotherAmountIsAReferenceConflictAndHoldsNothingMore() throws Exception {
+    String body = "{\"id\": \"req_1\", \"account_id\": \"%s\", \"amount\": 2.5}";
+    HttpResponse<String> first = post("/v1/holds", body.formatted(account));
+    HttpResponse<String> other = post("/v1/holds", body.replace("2.5", "4").formatted(account));
+    HttpResponse<String> same = post("/v1/holds", body.formatted(account));
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(other.statusCode()).as(other.body()).isEqualTo(422);
+    assertThat(JSON.readTree(other.body()).get("error").get("type").asString())
+        .isEqualTo("reference_conflict");
+    assertThat(JSON.readTree(other.body()).get("error").get("message").asString())
+        .contains(JSON.readTree(first.body()).get("hold_id").asString());
+    assertThat(same.statusCode()).as(same.body()).isEqualTo(200);
+    assertThat(
+            db.jdbc()
+                .sql("SELECT held FROM wallets WHERE account_id = ?")
+                .param(account)
+                .query(BigDecimal.class)
+                .single())
+        .isEqualByComparingTo("2.50");
+  }
+
+  @Test
+  void aReleaseWithABodyButNoContentTypeIsRefused415AndReleasesNothing() throws Exception {
+    String holdId =
+        JSON.readTree(
+                post(
+                        "/v1/holds",
+                        "{\"id\": \"req_1\", \"account_id\": \"%s\", \"amount\": 3}"
+                            .formatted(account))
+                    .body())
+            .get("hold_id")
+            .asString();
+
+    HttpResponse<String> refused =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/v1/holds/" + holdId + "/release"))
+                .header("Authorization", "Bearer " + serviceKey)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"account_id\": \"acct_other\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(415);
+    assertThat(JSON.readTree(refused.body()).get("error").get("type").asString())
+        .isEqualTo("unsupported_media_type");
+    JsonNode shown = JSON.readTree(get("/v1/holds/" + holdId, serviceKey).body());
+    assertThat(shown.get("status").asString()).isEqualTo("held");
+    // Without a body, no type is needed.
+    assertThat(post("/v1/holds/" + holdId + "/release", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void anExpiredHoldShowsExpiredAtAndItsReleaseKeepsIt() throws Exception {
+    JsonNode created =
+        JSON.readTree(
+            post(
+                    "/v1/holds",
+                    "{\"id\": \"req_1\", \"account_id\": \"%s\", \"amount\": 3,".formatted(account)
+                        + " \"expires_in\": 1}")
+                .body());
+    assertThat(created.has("expired_at")).isTrue();
+    assertThat(created.get("expired_at").isNull()).isTrue();
+    String holdId = created.get("hold_id").asString();
+    Clock later = Clock.offset(clock, Duration.ofMinutes(1));
+    new HoldTransfers(
+            db.database(),
+            new Holds(db.database()),
+            new Wallets(db.database()),
+            new Ledger(db.database(), later),
+            new ModelPrices(db.database(), later),
+            later)
+        .expireDue(10);
+
+    JsonNode expired = JSON.readTree(get("/v1/holds/" + holdId, serviceKey).body());
+    assertThat(expired.get("status").asString()).isEqualTo("expired");
+    String expiredAt = expired.get("expired_at").asString();
+    assertThat(expiredAt).isEqualTo(expired.get("settled_at").asString());
+
+    HttpResponse<String> released = post("/v1/holds/" + holdId + "/release", null);
+    assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+    assertThat(JSON.readTree(released.body()).get("status").asString()).isEqualTo("released");
+    assertThat(JSON.readTree(released.body()).get("expired_at").asString()).isEqualTo(expiredAt);
+    HttpResponse<String> capture = post("/v1/holds/" + holdId + "/capture", "{\"amount\": 1}");
+    assertThat(capture.statusCode()).as(capture.body()).isEqualTo(409);
+    assertThat(ledger.balance(account)).isEqualByComparingTo("10.00");
   }
 
   @Test

@@ -26,7 +26,8 @@ CREATE TABLE holds (
     -- The caller's id: the same id again is the same hold.
     request_id       TEXT          NOT NULL CHECK (length(request_id) BETWEEN 1 AND 255
                                                    AND request_id !~ '[[:cntrl:]]'),
-    -- held -> captured | released | expired; expired -> captured (a late settlement still posts).
+    -- held -> captured | released | expired; expired -> captured (a late settlement still posts)
+    -- | released (the client gave it up: no late capture then).
     status           TEXT          NOT NULL CHECK (status IN ('held', 'captured', 'released', 'expired')),
     amount           NUMERIC(20,6) NOT NULL CHECK (amount > 0),
     -- A hold of a model keeps the price version its worst case was priced at; its capture is
@@ -37,8 +38,8 @@ CREATE TABLE holds (
     max_output_tokens BIGINT       CHECK (max_output_tokens BETWEEN 0 AND 999999999999),
     created_at       TIMESTAMPTZ   NOT NULL,
     expires_at       TIMESTAMPTZ   NOT NULL,
-    -- When it left held (captured, released or expired); a late capture keeps its expiry time
-    -- in expired_at and sets settled_at again.
+    -- When it left held (captured, released or expired); a late capture or a release after the
+    -- expiry keeps its expiry time in expired_at and sets settled_at again.
     settled_at       TIMESTAMPTZ,
     expired_at       TIMESTAMPTZ,
     captured_amount  NUMERIC(20,6) CHECK (captured_amount >= 0),
