@@ -2,8 +2,6 @@ package dev.walletworker.worker.ops;
 
 import dev.walletworker.Amounts;
 import dev.walletworker.Durations;
-import dev.walletworker.ErrorType;
-import dev.walletworker.WalletException;
 import dev.walletworker.holds.Hold;
 import dev.walletworker.holds.HoldStatus;
 import dev.walletworker.holds.Holds;
@@ -47,17 +45,7 @@ class HoldsPage {
       @RequestParam(defaultValue = "") String status,
       @RequestParam(defaultValue = "") String account,
       Model model) {
-    String filter = status.isBlank() ? null : status;
-    if (filter != null && !STATUSES.contains(filter)) {
-      throw new WalletException(
-          ErrorType.INVALID_REQUEST,
-          "status must be one of "
-              + String.join(", ", STATUSES)
-              + ", got '"
-              + dev.walletworker.Texts.abbreviate(filter)
-              + "'",
-          "status");
-    }
+    String filter = OpsPageModel.statusFilter(status, STATUSES);
     String accountId = account.isBlank() ? null : account.strip();
     boolean activeView = filter == null && accountId == null;
     List<Hold> shown =

@@ -113,6 +113,27 @@ class OpsPageModel {
     }
   }
 
+  /**
+   * A page's {@code status} filter: null for none (blank), else one of {@code codes}; anything else
+   * is refused naming the codes (a 400 page).
+   */
+  static String statusFilter(String status, java.util.List<String> codes) {
+    if (status == null || status.isBlank()) {
+      return null;
+    }
+    if (!codes.contains(status)) {
+      throw new dev.walletworker.WalletException(
+          dev.walletworker.ErrorType.INVALID_REQUEST,
+          "status must be one of "
+              + String.join(", ", codes)
+              + ", got '"
+              + dev.walletworker.Texts.abbreviate(status)
+              + "'",
+          "status");
+    }
+    return status;
+  }
+
   static String time(Instant instant) {
     return instant == null ? "" : TIME.format(instant);
   }

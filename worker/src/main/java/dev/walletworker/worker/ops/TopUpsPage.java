@@ -1,7 +1,5 @@
 package dev.walletworker.worker.ops;
 
-import dev.walletworker.ErrorType;
-import dev.walletworker.WalletException;
 import dev.walletworker.db.Database;
 import dev.walletworker.topup.AttemptStatus;
 import dev.walletworker.topup.TopUpAttempt;
@@ -39,17 +37,7 @@ class TopUpsPage {
 
   @GetMapping("/ops/top-ups")
   String attempts(@RequestParam(defaultValue = "") String status, Model model) {
-    String filter = status.isBlank() ? null : status;
-    if (filter != null && !STATUSES.contains(filter)) {
-      throw new WalletException(
-          ErrorType.INVALID_REQUEST,
-          "status must be one of "
-              + String.join(", ", STATUSES)
-              + ", got '"
-              + dev.walletworker.Texts.abbreviate(filter)
-              + "'",
-          "status");
-    }
+    String filter = OpsPageModel.statusFilter(status, STATUSES);
     model.addAttribute("title", "Top-ups");
     model.addAttribute(
         "statuses",
