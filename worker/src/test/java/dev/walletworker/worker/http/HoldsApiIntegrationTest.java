@@ -9,10 +9,9 @@ import dev.walletworker.account.Wallets;
 import dev.walletworker.holds.HoldTransfers;
 import dev.walletworker.holds.Holds;
 import dev.walletworker.ledger.Ledger;
-import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.metering.ModelPrices;
-import dev.walletworker.metering.ServiceKeys;
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestMetering;
 import dev.walletworker.worker.ApiNode;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -60,17 +59,10 @@ class HoldsApiIntegrationTest {
 
   @BeforeEach
   void givenAWalletAPriceAndAServiceKey() {
-    account = accounts.create("owner@example.com", "Ada", null).account().id();
-    ledger.credit(account, new BigDecimal("10.00"), TransactionType.REFUND, "opening", null);
     // 2.00 per million in, 10.00 per million out.
-    new ModelPrices(db.database(), clock)
-        .set(
-            "chat-v1",
-            new BigDecimal("2.00"),
-            new BigDecimal("10.00"),
-            null,
-            Instant.parse("2026-01-01T00:00:00Z"));
-    serviceKey = new ServiceKeys(db.database(), clock).create("gateway-test").key();
+    TestMetering given = TestMetering.given(db.database(), clock, "chat-v1", "2.00", "10.00");
+    account = given.account();
+    serviceKey = given.serviceKey();
   }
 
   @Test

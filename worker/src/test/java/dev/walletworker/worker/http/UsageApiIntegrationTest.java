@@ -2,21 +2,17 @@ package dev.walletworker.worker.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.walletworker.account.Accounts;
 import dev.walletworker.account.ApiKeys;
 import dev.walletworker.ledger.Ledger;
-import dev.walletworker.ledger.TransactionType;
-import dev.walletworker.metering.ModelPrices;
 import dev.walletworker.metering.ServiceKeys;
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestMetering;
 import dev.walletworker.worker.ApiNode;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +33,6 @@ class UsageApiIntegrationTest {
   private static String base;
 
   private final Clock clock = Clock.systemUTC();
-  private final Accounts accounts = new Accounts(db.database(), clock);
   private final Ledger ledger = new Ledger(db.database(), clock);
   private String account;
   private String serviceKey;
@@ -57,16 +52,10 @@ class UsageApiIntegrationTest {
 
   @BeforeEach
   void givenAWalletAPriceAndAServiceKey() {
-    account = accounts.create("owner@example.com", "Ada", null).account().id();
-    ledger.credit(account, new BigDecimal("10.00"), TransactionType.REFUND, "opening", null);
-    new ModelPrices(db.database(), clock)
-        .set(
-            "assisters-chat-v1",
-            new BigDecimal("0.50"),
-            new BigDecimal("1.50"),
-            null,
-            Instant.parse("2026-01-01T00:00:00Z"));
-    serviceKey = new ServiceKeys(db.database(), clock).create("gateway-test").key();
+    TestMetering given =
+        TestMetering.given(db.database(), clock, "assisters-chat-v1", "0.50", "1.50");
+    account = given.account();
+    serviceKey = given.serviceKey();
   }
 
   @Test
