@@ -7,6 +7,7 @@ import dev.walletworker.holds.Holds;
 import dev.walletworker.ledger.Ledger;
 import dev.walletworker.mail.MailOutbox;
 import dev.walletworker.mail.MailStatus;
+import dev.walletworker.topup.PaymentReviews;
 import dev.walletworker.topup.TopUpAttempt;
 import dev.walletworker.topup.TopUpAttempts;
 import dev.walletworker.worker.WorkerProperties;
@@ -43,6 +44,7 @@ class OverviewPage {
   private final Ledger ledger;
   private final MailOutbox mail;
   private final TopUpAttempts attempts;
+  private final PaymentReviews reviews;
   private final AuditLog audit;
   private final JobHistory history;
   private final Holds holds;
@@ -63,6 +65,7 @@ class OverviewPage {
     this.holds = holds;
     this.clock = clock;
     this.attempts = new TopUpAttempts(database, clock);
+    this.reviews = new PaymentReviews(database, attempts, clock);
     this.audit = new AuditLog(database, clock);
     // An attempt still pending when it would be looked up at Stripe by its metadata is late.
     this.waitingTooLong = properties.topup().searchAfter();
@@ -102,6 +105,24 @@ class OverviewPage {
                   + " hold(s) still active more than a minute past their expiry: is hold-expiry"
                   + " paused or failing?",
               "/ops/holds"));
+    }
+    // Money Stripe took that was not credited (another currency or amount, a session this worker
+    // never started, a conflicting second completion): Stripe was told "received", a person
+    // decides.
+    for (PaymentReviews.Review review : reviews.list(false, LIST)) {
+      needs.add(
+          item(
+              "Payment review #"
+                  + review.id()
+                  + " ("
+                  + review.reason().code()
+                  + (review.accountId() == null ? "" : ", " + review.accountId())
+                  + "): "
+                  + review.message()
+                  + " Once settled: bin/worker topups resolve "
+                  + review.id()
+                  + " --note \"…\"",
+              "/ops/top-ups"));
     }
     if (failedMail > 0) {
       needs.add(item(failedMail + " email(s) failed", "/ops/mail?status=failed"));

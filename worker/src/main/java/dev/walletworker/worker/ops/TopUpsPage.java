@@ -2,6 +2,7 @@ package dev.walletworker.worker.ops;
 
 import dev.walletworker.db.Database;
 import dev.walletworker.topup.AttemptStatus;
+import dev.walletworker.topup.PaymentReviews;
 import dev.walletworker.topup.TopUpAttempt;
 import dev.walletworker.topup.TopUpAttempts;
 import dev.walletworker.worker.WorkerProperties;
@@ -28,10 +29,12 @@ class TopUpsPage {
       Arrays.stream(AttemptStatus.values()).map(AttemptStatus::code).toList();
 
   private final TopUpAttempts attempts;
+  private final PaymentReviews reviews;
   private final WorkerProperties.TopUp settings;
 
   TopUpsPage(Database database, Clock clock, WorkerProperties properties) {
     this.attempts = new TopUpAttempts(database, clock);
+    this.reviews = new PaymentReviews(database, attempts, clock);
     this.settings = properties.topup();
   }
 
@@ -48,10 +51,32 @@ class TopUpsPage {
         attempts.recent(null, filter, LIMIT).stream().map(a -> attempt(a, settings)).toList();
     model.addAttribute("attempts", rows);
     model.addAttribute("empty", rows.isEmpty());
+    List<Map<String, Object>> open =
+        reviews.list(false, LIMIT).stream().map(TopUpsPage::review).toList();
+    model.addAttribute("reviews", open);
+    model.addAttribute("hasReviews", !open.isEmpty());
     model.addAttribute("dailyCap", settings.dailyCap());
     model.addAttribute("cooldown", dev.walletworker.Durations.words(settings.cooldown()));
     model.addAttribute("maxFailures", settings.maxFailures());
     return "ops/top-ups";
+  }
+
+  /** An open payment review: what Stripe took, what was expected, and how a person closes it. */
+  static Map<String, Object> review(PaymentReviews.Review r) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("id", r.id());
+    row.put("reason", r.reason().code());
+    row.put("account", r.accountId() == null ? "" : r.accountId());
+    row.put("stripeObject", r.stripeObjectId());
+    row.put("paid", r.paid() == null ? "" : r.paid().toString());
+    row.put(
+        "expected",
+        r.expectedAmount() == null
+            ? ""
+            : OpsPageModel.money(r.expectedAmount(), r.expectedCurrency()));
+    row.put("message", r.message());
+    row.put("created", OpsPageModel.time(r.createdAt()));
+    return row;
   }
 
   /** One attempt's row; what happens next follows from {@code settings}. */

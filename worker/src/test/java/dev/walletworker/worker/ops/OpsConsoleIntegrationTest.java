@@ -202,6 +202,25 @@ class OpsConsoleIntegrationTest {
   }
 
   @Test
+  void anOpenPaymentReviewNeedsAPersonAndIsOnTheTopUpsPage() throws Exception {
+    db.jdbc()
+        .sql(
+            "INSERT INTO payment_reviews (reason, stripe_object_id, account_id, paid_minor,"
+                + " paid_currency, expected_amount, expected_currency, message, created_at)"
+                + " VALUES ('currency_mismatch', 'cs_yen', ?, 2500, 'JPY', 25, 'USD',"
+                + " 'paid 2500 JPY for a top-up of 25.00 USD', now())")
+        .param(ada)
+        .update();
+    BillingClient browser = signedIn();
+
+    assertThat(browser.get("/ops").body())
+        .contains("(currency_mismatch, " + ada + "): paid 2500 JPY for a top-up of 25.00 USD")
+        .contains("bin/worker topups resolve");
+    assertThat(browser.get("/ops/top-ups").body())
+        .contains("Payment reviews waiting for a person", "cs_yen", "2500 JPY", "25.00 USD");
+  }
+
+  @Test
   void aHoldLeftActivePastItsExpiryNeedsAPerson() throws Exception {
     BillingClient browser = signedIn();
     assertThat(browser.get("/ops").body()).doesNotContain("past their expiry");
