@@ -108,6 +108,14 @@ public final class Holds {
         .list();
   }
 
+  /** How many holds are active (read from the expiry job's partial index, not the whole table). */
+  public long countActive() {
+    return db.jdbc()
+        .sql("SELECT count(*) FROM holds WHERE status = 'held'")
+        .query(Long.class)
+        .single();
+  }
+
   /** How many active holds expired before {@code before} (the expiry job has not reached them). */
   public long countExpiredBefore(Instant before) {
     return db.jdbc()

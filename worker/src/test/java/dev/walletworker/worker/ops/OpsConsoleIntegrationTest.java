@@ -185,6 +185,7 @@ class OpsConsoleIntegrationTest {
     String active = browser.get("/ops/holds").body();
     assertThat(active)
         .contains("1 active hold(s) expire within 5 minutes")
+        .contains("Active now: <span id=\"active-count\">2</span>")
         .doesNotContain(captured, released);
     assertThat(active.indexOf(soon)).isPositive().isLessThan(active.indexOf(later));
     assertThat(active.substring(active.indexOf(soon), active.indexOf(later)))
