@@ -41,7 +41,8 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  *
  * <p>The chain matches a request only when the management server marked it ({@link
  * OpsRequestFilter}): on the API port {@code /ops} is an unknown path like any other, with no
- * sign-in form to try passwords on.
+ * sign-in form to try passwords on. On the management port it matches every request but the
+ * actuator's, by decoded path, so that no spelling of a console path gets past it.
  */
 @Configuration(proxyBeanMethods = false)
 public class OpsConsoleConfiguration {

@@ -116,6 +116,32 @@ class OpsConsoleIntegrationTest {
   }
 
   @Test
+  void anEncodedSpellingOfAConsolePathNeedsASignInToo() throws Exception {
+    BillingClient anonymous = new BillingClient(console);
+    for (String page :
+        List.of("/%6Fps", "/%6Fps/accounts/" + ada, "/o%70s/mail", "/%6fps/audit", "/nowhere")) {
+      var response = anonymous.get(page);
+      assertThat(response.statusCode()).as(page).isNotEqualTo(200);
+      assertThat(response.body()).as(page).doesNotContain("ada@example.com");
+    }
+    // And from a client not on this host it is refused outright.
+    InetAddress outside = nonLoopbackAddress();
+    for (String page : List.of("/%6Fps", "/%6Fps/accounts/" + ada, "/o%70s/mail")) {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://" + outside.getHostAddress() + ":" + managementPort + page))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(page).isEqualTo(403);
+    }
+    // The actuator is still open on the management port.
+    assertThat(anonymous.get("/actuator/health").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void aWrongPasswordOrAnUnknownNameIsRefused(CapturedOutput output) throws Exception {
     for (Map<String, String> form :
         List.of(
