@@ -540,6 +540,26 @@ class OpsConsoleIntegrationTest {
   }
 
   @Test
+  void aSignInLinkIsHiddenInThePreview() throws Exception {
+    String link = "http://localhost:8080/billing/sign-in/link?token=secret-token-123";
+    db.database()
+        .inTransaction(() -> mail.enqueue(ada, "sign-in-1", new MailPayload.SignInLink(link, 15)));
+    long id = mail.list(null, ada, 1).get(0).id();
+    BillingClient browser = signedIn();
+
+    var preview = browser.get("/ops/mail/" + id);
+    assertThat(preview.statusCode()).isEqualTo(200);
+    assertThat(preview.body())
+        .doesNotContain("secret-token-123")
+        .contains(MailOutbox.HIDDEN_SIGN_IN_LINK);
+    var html = browser.get("/ops/mail/" + id + "/html");
+    assertThat(html.statusCode()).isEqualTo(200);
+    assertThat(html.body())
+        .doesNotContain("secret-token-123")
+        .contains(MailOutbox.HIDDEN_SIGN_IN_LINK);
+  }
+
+  @Test
   void theAuditPageFiltersAndTheOverviewAsksForAPerson() throws Exception {
     db.database()
         .inTransaction(
