@@ -439,6 +439,36 @@ class OpsConsoleIntegrationTest {
   }
 
   @Test
+  void theSameCreditFormSentTwiceCreditsOnce() throws Exception {
+    BillingClient browser = signedIn();
+    var page = browser.get("/ops/accounts/" + ada);
+    var key =
+        java.util.regex.Pattern.compile("name=\"idempotency_key\" value=\"([0-9a-f-]{36})\"")
+            .matcher(page.body());
+    assertThat(key.find()).as("the credit form carries its key").isTrue();
+    Map<String, String> form =
+        Map.of(
+            "type", "bonus",
+            "amount", "5.00",
+            "reason", "goodwill for ticket #12",
+            "refers_to", "",
+            "idempotency_key", key.group(1),
+            "_csrf", browser.csrf().orElseThrow());
+
+    // Both sends carry what the page had: the browser sends the form again as it was.
+    var first = browser.postRaw("/ops/accounts/" + ada + "/credit", form);
+    var second = browser.postRaw("/ops/accounts/" + ada + "/credit", form);
+
+    assertThat(first.statusCode()).isEqualTo(302);
+    assertThat(second.statusCode()).isEqualTo(302);
+    assertThat(second.headers().firstValue("Location").orElseThrow()).endsWith("?done=credited");
+    assertThat(ledger.balance(ada)).isEqualByComparingTo("47.50");
+    assertThat(audit.list(ada, null, AuditAction.WALLET_CREDIT, 10)).hasSize(1);
+    // A fresh page has a fresh key: a second credit on purpose is one.
+    assertThat(browser.get("/ops/accounts/" + ada).body()).doesNotContain(key.group(1));
+  }
+
+  @Test
   void aBadCreditIsRefusedBesideItsFieldAndChangesNothing() throws Exception {
     BillingClient browser = signedIn();
     browser.get("/ops/accounts/" + ada);
