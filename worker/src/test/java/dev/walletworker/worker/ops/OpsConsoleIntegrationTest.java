@@ -491,6 +491,21 @@ class OpsConsoleIntegrationTest {
   }
 
   @Test
+  void aJobActionWhoseAuditRowIsRefusedDoesNotHappen() {
+    var jobs = app.getBean(dev.walletworker.worker.scheduling.JobActions.class);
+    String badOperator = "x".repeat(AuditLog.MAX_OPERATOR + 1);
+
+    // The operator is checked as the row is written, after the pause: the pause rolls back.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> jobs.pause(badOperator, "low-balance-alerts"))
+        .isInstanceOf(WalletException.class);
+
+    assertThat(new StoredSchedules(db.dataSource()).byJob().get("low-balance-alerts").paused())
+        .isFalse();
+    assertThat(audit.list(null, null, null, 10)).isEmpty();
+  }
+
+  @Test
   void jobButtonsActForTheClusterAndAreAudited() throws Exception {
     BillingClient browser = signedIn();
     browser.get("/ops/jobs");
