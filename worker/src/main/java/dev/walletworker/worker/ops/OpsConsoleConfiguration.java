@@ -90,6 +90,15 @@ public class OpsConsoleConfiguration {
             // The session Spring Security just renewed for the signed-in user ends after this
             // long idle (the container's default applies before sign-in).
             request.getSession().setMaxInactiveInterval(timeout);
+            // Which user this is, beyond the name: RemovedUserFilter ends the session when the
+            // name is removed and added again.
+            users
+                .find(auth.getName())
+                .ifPresent(
+                    user ->
+                        request
+                            .getSession()
+                            .setAttribute(RemovedUserFilter.USER_CREATED_AT, user.createdAt()));
             super.onAuthenticationSuccess(request, response, auth);
           }
         };

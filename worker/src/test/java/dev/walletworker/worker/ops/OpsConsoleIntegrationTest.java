@@ -352,6 +352,22 @@ class OpsConsoleIntegrationTest {
   }
 
   @Test
+  void aUserRemovedAndAddedAgainIsSignedOutToo() throws Exception {
+    BillingClient browser = signedIn();
+    assertThat(browser.get("/ops").statusCode()).isEqualTo(200);
+
+    // Another person, maybe, under the same name: the old session is not theirs.
+    OpsUsers users = new OpsUsers(db.database(), clock);
+    users.remove("grace");
+    users.add("grace", OpsPasswords.encoder().encode("another password entirely"));
+
+    var after = browser.get("/ops");
+    assertThat(after.statusCode()).isEqualTo(302);
+    assertThat(after.headers().firstValue("Location").orElseThrow()).endsWith("/ops/sign-in");
+    assertThat(browser.get("/ops").statusCode()).isEqualTo(302);
+  }
+
+  @Test
   void signingOutEndsTheSession() throws Exception {
     BillingClient browser = signedIn();
     browser.get("/ops");
