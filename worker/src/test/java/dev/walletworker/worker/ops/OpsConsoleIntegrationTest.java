@@ -301,8 +301,13 @@ class OpsConsoleIntegrationTest {
                                 + ":"
                                 + managementPort
                                 + "/ops/sign-in"))
+                    // A header naming this host changes nothing: only the connection counts.
+                    .header("X-Forwarded-For", "127.0.0.1")
+                    .header("Forwarded", "for=127.0.0.1")
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
+    assertThat(app.getEnvironment().getProperty("server.forward-headers-strategy"))
+        .isEqualTo("none");
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(response.body())
         .contains("only on the daemon's own host")
