@@ -142,7 +142,8 @@ public final class MailOutbox {
 
   /**
    * One message as its owner sees it: rendered from its stored payload for ops' preview. Empty when
-   * there is no such message.
+   * there is no such message. A sign-in link is left out: while it is unused it signs whoever opens
+   * it in as the owner, and ops must not be able to do that from the preview.
    */
   public java.util.Optional<RenderedMail> preview(long id, MailRenderer renderer) {
     return db.jdbc()
@@ -159,7 +160,21 @@ public final class MailOutbox {
                     m.accountId(),
                     m.recipient(),
                     m.displayName(),
-                    m.payload()));
+                    previewPayload(MailKind.fromCode(m.kind()), m.payload())));
+  }
+
+  /** What the preview shows in place of a sign-in link. */
+  public static final String HIDDEN_SIGN_IN_LINK =
+      "(sign-in link hidden: it signs in as the owner)";
+
+  private static java.util.Map<String, Object> previewPayload(
+      MailKind kind, java.util.Map<String, Object> payload) {
+    if (kind != MailKind.SIGN_IN_LINK) {
+      return payload;
+    }
+    java.util.Map<String, Object> hidden = new java.util.LinkedHashMap<>(payload);
+    hidden.put("link", HIDDEN_SIGN_IN_LINK);
+    return hidden;
   }
 
   /** Messages queued per day from {@code from} on, in {@code zone}; days without any are absent. */

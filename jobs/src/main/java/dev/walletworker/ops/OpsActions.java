@@ -1,6 +1,8 @@
 package dev.walletworker.ops;
 
+import dev.walletworker.ErrorType;
 import dev.walletworker.Texts;
+import dev.walletworker.WalletException;
 import dev.walletworker.account.AccountView;
 import dev.walletworker.account.Accounts;
 import dev.walletworker.account.Wallets;
@@ -84,8 +86,8 @@ public final class OpsActions {
 
   /**
    * Credits the wallet (a refund, a bonus, a top-up) with its reason and the transaction it refers
-   * to. A replay of the same {@code reference} changes nothing and records nothing: its first call
-   * has the row.
+   * to (one of the same account's, else refused and nothing changes). A replay of the same {@code
+   * reference} changes nothing and records nothing: its first call has the row.
    */
   public Posting credit(
       String operator,
@@ -99,6 +101,14 @@ public final class OpsActions {
     String refers = Texts.clean(refersTo, "refers_to", MAX_REFERS_TO, false);
     return db.inTransaction(
         () -> {
+          // The audit row names the transaction this credit answers for: it must be one of this
+          // account's, or the trail points at nothing (or at another owner's money).
+          if (refers != null && ledger.find(accountId, refers).isEmpty()) {
+            throw new WalletException(
+                ErrorType.INVALID_REQUEST,
+                "refers_to must be a transaction of account " + accountId,
+                "refers_to");
+          }
           Posting posting = ledger.credit(accountId, amount, type, description, reference);
           if (!posting.replayed()) {
             BigDecimal after = posting.balanceAfter();

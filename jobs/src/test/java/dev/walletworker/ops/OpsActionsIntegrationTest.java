@@ -69,11 +69,42 @@ class OpsActionsIntegrationTest {
   }
 
   @Test
+  void aCreditReferringToAnotherAccountsTransactionIsRefused() {
+    String bob = accounts.create("bob@example.com", "Bob", null).account().id();
+    String bobs =
+        ledger
+            .credit(bob, new BigDecimal("1.00"), TransactionType.BONUS, null, null)
+            .transaction()
+            .id();
+
+    for (String refersTo : new String[] {bobs, "txn_nonexistent"}) {
+      assertThatThrownBy(
+              () ->
+                  actions.credit(
+                      "grace",
+                      ada,
+                      new BigDecimal("5"),
+                      TransactionType.REFUND,
+                      null,
+                      null,
+                      "refund",
+                      refersTo))
+          .isInstanceOf(WalletException.class)
+          .extracting(e -> ((WalletException) e).param())
+          .isEqualTo("refers_to");
+    }
+
+    assertThat(ledger.balance(ada)).isEqualByComparingTo("10.00");
+    assertThat(audit.list(null, null, null, 10)).isEmpty();
+  }
+
+  @Test
   void aReplayedCreditChangesNothingAndRecordsNothing() {
+    String opening = ledger.history(ada, 1, null).transactions().get(0).id();
     actions.credit(
-        "grace", ada, new BigDecimal("5"), TransactionType.REFUND, null, "r-1", "refund", "txn_1");
+        "grace", ada, new BigDecimal("5"), TransactionType.REFUND, null, "r-1", "refund", opening);
     actions.credit(
-        "grace", ada, new BigDecimal("5"), TransactionType.REFUND, null, "r-1", "refund", "txn_1");
+        "grace", ada, new BigDecimal("5"), TransactionType.REFUND, null, "r-1", "refund", opening);
 
     assertThat(ledger.balance(ada)).isEqualByComparingTo("15.00");
     assertThat(audit.list(ada, "grace", AuditAction.WALLET_CREDIT, 10)).hasSize(1);

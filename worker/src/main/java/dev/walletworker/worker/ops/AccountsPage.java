@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -130,8 +131,11 @@ class AccountsPage {
       @RequestParam(defaultValue = "") String amount,
       @RequestParam(defaultValue = "") String reason,
       @RequestParam(name = "refers_to", defaultValue = "") String refersTo,
+      @RequestParam(name = "idempotency_key", defaultValue = "") String key,
       Principal principal) {
     Map<String, Object> typed = new LinkedHashMap<>();
+    // The form shown again after a refusal keeps its key: nothing was credited under it yet.
+    typed.put("creditKey", key.isBlank() ? UUID.randomUUID().toString() : key);
     typed.put("creditAmount", amount);
     typed.put("creditReason", reason);
     typed.put("creditRefersTo", refersTo);
@@ -156,13 +160,32 @@ class AccountsPage {
                   value,
                   TransactionType.fromCode(type),
                   null,
-                  null,
+                  reference(key),
                   reason,
                   refersTo.isBlank() ? null : refersTo);
           return posting;
         },
         "credited",
         typed);
+  }
+
+  /**
+   * The ledger reference of a credit form: its key, made when the page was shown, so that the same
+   * form sent twice (a double click, a resend after a timeout) credits once and the second send is
+   * a replay. A post without a key (not from the page) has no reference.
+   */
+  private static String reference(String key) {
+    if (key.isBlank()) {
+      return null;
+    }
+    try {
+      return "ops:" + UUID.fromString(key.strip());
+    } catch (IllegalArgumentException e) {
+      throw new WalletException(
+          dev.walletworker.ErrorType.INVALID_REQUEST,
+          "this form is damaged (its key is not one the page made); open the account again",
+          null);
+    }
   }
 
   /**
@@ -209,6 +232,7 @@ class AccountsPage {
     Wallet wallet = view.wallet();
     String currency = wallet.currency();
     model.put("title", "Account " + id);
+    model.put("creditKey", UUID.randomUUID().toString());
     model.putAll(summary(view));
     model.put("balance", OpsPageModel.money(wallet.balance(), currency));
     model.put("holds", wallet.held().signum() > 0);

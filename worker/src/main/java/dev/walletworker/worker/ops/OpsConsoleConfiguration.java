@@ -41,7 +41,8 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  *
  * <p>The chain matches a request only when the management server marked it ({@link
  * OpsRequestFilter}): on the API port {@code /ops} is an unknown path like any other, with no
- * sign-in form to try passwords on.
+ * sign-in form to try passwords on. On the management port it matches every request but the
+ * actuator's, by decoded path, so that no spelling of a console path gets past it.
  */
 @Configuration(proxyBeanMethods = false)
 public class OpsConsoleConfiguration {
@@ -89,6 +90,15 @@ public class OpsConsoleConfiguration {
             // The session Spring Security just renewed for the signed-in user ends after this
             // long idle (the container's default applies before sign-in).
             request.getSession().setMaxInactiveInterval(timeout);
+            // Which user this is, beyond the name: RemovedUserFilter ends the session when the
+            // name is removed and added again.
+            users
+                .find(auth.getName())
+                .ifPresent(
+                    user ->
+                        request
+                            .getSession()
+                            .setAttribute(RemovedUserFilter.USER_CREATED_AT, user.createdAt()));
             super.onAuthenticationSuccess(request, response, auth);
           }
         };

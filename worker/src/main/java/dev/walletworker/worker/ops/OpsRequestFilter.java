@@ -6,16 +6,30 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.regex.Pattern;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The management server's first filter: marks each request as one that arrived on {@code
- * MANAGEMENT_PORT} (the console's security chain matches only marked requests), and refuses a
- * console request from a client not on this host unless {@code OPS_REMOTE_ACCESS} allows it.
+ * MANAGEMENT_PORT} (the console's security chain matches every marked request but the actuator's),
+ * and refuses such a request from a client not on this host unless {@code OPS_REMOTE_ACCESS} allows
+ * it.
+ *
+ * <p>Both decisions are made on the decoded path, the one Spring MVC maps to a controller: the raw
+ * request URI may spell {@code /ops} as {@code /%6Fps}, which a test of the URI would let through
+ * to the console's pages unauthenticated. And they deny by default: on this port whatever is not
+ * the actuator is the console's, so a spelling nobody thought of still needs a sign-in.
  */
 final class OpsRequestFilter extends OncePerRequestFilter {
 
   private static final String MARK = OpsRequestFilter.class.getName() + ".management";
+
+  /** The actuator's base path on the management port (Boot's default, not configured here). */
+  private static final String ACTUATOR = "/actuator";
+
+  /** An IPv4 or IPv6 literal: InetAddress.getByName parses these without a name lookup. */
+  private static final Pattern IP_LITERAL =
+      Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
   private final boolean remoteAccess;
 
@@ -23,13 +37,34 @@ final class OpsRequestFilter extends OncePerRequestFilter {
     this.remoteAccess = remoteAccess;
   }
 
-  /** A request for the console that came in on the management port. */
+  /** A request that came in on the management port for anything but the actuator. */
   static boolean isConsoleRequest(HttpServletRequest request) {
-    return request.getAttribute(MARK) != null && isConsolePath(request.getRequestURI());
+    return request.getAttribute(MARK) != null && !isActuatorPath(decodedPath(request));
   }
 
-  private static boolean isConsolePath(String path) {
-    return path != null && (path.equals("/ops") || path.startsWith("/ops/"));
+  /**
+   * The path as the servlet container decoded and normalised it (percent-escapes decoded, path
+   * parameters dropped), which is what the dispatcher servlet maps.
+   */
+  static String decodedPath(HttpServletRequest request) {
+    String servletPath = request.getServletPath();
+    String pathInfo = request.getPathInfo();
+    return (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+  }
+
+  private static boolean isActuatorPath(String path) {
+    return path.equals(ACTUATOR) || path.startsWith(ACTUATOR + "/");
+  }
+
+  /**
+   * Only the socket's peer, and only as a literal: a name (which a forwarded header could supply)
+   * would cost a lookup and could resolve to loopback.
+   */
+  private static boolean fromThisHost(HttpServletRequest request) throws IOException {
+    String address = request.getRemoteAddr();
+    return address != null
+        && IP_LITERAL.matcher(address).matches()
+        && InetAddress.getByName(address).isLoopbackAddress();
   }
 
   @Override
@@ -37,10 +72,7 @@ final class OpsRequestFilter extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     request.setAttribute(MARK, Boolean.TRUE);
-    if (!remoteAccess
-        && isConsolePath(request.getRequestURI())
-        && !InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress()) {
-      // The address is a literal: getByName parses it without a lookup.
+    if (!remoteAccess && !isActuatorPath(decodedPath(request)) && !fromThisHost(request)) {
       response.setStatus(HttpServletResponse.SC_FORBIDDEN);
       response.setContentType("text/html;charset=UTF-8");
       response

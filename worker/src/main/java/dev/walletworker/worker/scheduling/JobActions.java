@@ -11,9 +11,10 @@ import org.quartz.SchedulerException;
  * store, each followed by its audit row: the one implementation behind {@code bin/worker jobs} and
  * the ops console's buttons.
  *
- * <p>The row is written right after the action, in a transaction of its own: the scheduler's store
- * commits the action through its own connection pool, which the row's transaction does not span. A
- * crash between the two loses the row, never the action.
+ * <p>The action and its row commit in one transaction: the scheduler's store works on the same
+ * DataSource with the same transaction manager ({@code SchedulerConfiguration}), and {@link
+ * JobControl} joins the caller's transaction. So a row that cannot be written (a bad operator)
+ * undoes the action, and a crash loses both or neither; a trigger's NOTIFY goes out at the commit.
  */
 public final class JobActions {
 
@@ -36,9 +37,12 @@ public final class JobActions {
    */
   public String trigger(String operator, String job) {
     prepare(job);
-    String requestId = unchecked(() -> control.queue(job, RunTrigger.MANUAL));
-    record(operator, AuditAction.JOB_TRIGGER, job, null, null, requestId);
-    return requestId;
+    return db.inTransaction(
+        () -> {
+          String requestId = unchecked(() -> control.queue(job, RunTrigger.MANUAL));
+          record(operator, AuditAction.JOB_TRIGGER, job, null, null, requestId);
+          return requestId;
+        });
   }
 
   /**
@@ -63,18 +67,22 @@ public final class JobActions {
     prepare(job);
     StoredSchedules.StoredSchedule schedule = stored.byJob().get(job);
     boolean wasPaused = schedule != null && schedule.paused();
-    if (pause) {
-      unchecked(() -> control.pause(job));
-    } else {
-      unchecked(() -> control.resume(job));
-    }
-    record(
-        operator,
-        pause ? AuditAction.JOB_PAUSE : AuditAction.JOB_RESUME,
-        job,
-        Map.of("paused", wasPaused),
-        Map.of("paused", pause),
-        null);
+    db.inTransaction(
+        () -> {
+          if (pause) {
+            unchecked(() -> control.pause(job));
+          } else {
+            unchecked(() -> control.resume(job));
+          }
+          record(
+              operator,
+              pause ? AuditAction.JOB_PAUSE : AuditAction.JOB_RESUME,
+              job,
+              Map.of("paused", wasPaused),
+              Map.of("paused", pause),
+              null);
+          return null;
+        });
   }
 
   /**
@@ -90,6 +98,7 @@ public final class JobActions {
         });
   }
 
+  /** Joins the caller's transaction (the action's), or runs in one of its own (triggerHere). */
   private void record(
       String operator,
       AuditAction action,

@@ -73,6 +73,17 @@ class AuditCliIntegrationTest {
 
   @Test
   void aRefundRecordsItsTransactionTheBalanceAndWhatItRefersTo() {
+    // The charge it refunds: refers_to must be a transaction of the same account.
+    String charge =
+        new dev.walletworker.ledger.Ledger(db.database(), java.time.Clock.systemUTC())
+            .credit(
+                account,
+                new java.math.BigDecimal("3.00"),
+                dev.walletworker.ledger.TransactionType.BONUS,
+                null,
+                null)
+            .transaction()
+            .id();
     JsonNode posting =
         ok(
             "wallet",
@@ -87,7 +98,7 @@ class AuditCliIntegrationTest {
             "--reason",
             "double charge",
             "--refers-to",
-            "txn_abc",
+            charge,
             "--operator",
             "ada");
 
@@ -98,9 +109,9 @@ class AuditCliIntegrationTest {
         .isEqualTo(posting.get("transaction").get("id").asString());
     assertThat(row.get("account").asString()).isEqualTo(account);
     assertThat(row.get("reason").asString()).isEqualTo("double charge");
-    assertThat(row.get("refers_to").asString()).isEqualTo("txn_abc");
-    assertThat(row.get("before").get("balance").decimalValue()).isEqualByComparingTo("0");
-    assertThat(row.get("after").get("balance").decimalValue()).isEqualByComparingTo("12.50");
+    assertThat(row.get("refers_to").asString()).isEqualTo(charge);
+    assertThat(row.get("before").get("balance").decimalValue()).isEqualByComparingTo("3.00");
+    assertThat(row.get("after").get("balance").decimalValue()).isEqualByComparingTo("15.50");
     assertThat(row.get("after").get("type").asString()).isEqualTo("refund");
 
     // The same reference again changes nothing, and records nothing.

@@ -116,6 +116,32 @@ class OpsConsoleIntegrationTest {
   }
 
   @Test
+  void anEncodedSpellingOfAConsolePathNeedsASignInToo() throws Exception {
+    BillingClient anonymous = new BillingClient(console);
+    for (String page :
+        List.of("/%6Fps", "/%6Fps/accounts/" + ada, "/o%70s/mail", "/%6fps/audit", "/nowhere")) {
+      var response = anonymous.get(page);
+      assertThat(response.statusCode()).as(page).isNotEqualTo(200);
+      assertThat(response.body()).as(page).doesNotContain("ada@example.com");
+    }
+    // And from a client not on this host it is refused outright.
+    InetAddress outside = nonLoopbackAddress();
+    for (String page : List.of("/%6Fps", "/%6Fps/accounts/" + ada, "/o%70s/mail")) {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://" + outside.getHostAddress() + ":" + managementPort + page))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(page).isEqualTo(403);
+    }
+    // The actuator is still open on the management port.
+    assertThat(anonymous.get("/actuator/health").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void aWrongPasswordOrAnUnknownNameIsRefused(CapturedOutput output) throws Exception {
     for (Map<String, String> form :
         List.of(
@@ -276,8 +302,13 @@ class OpsConsoleIntegrationTest {
                                 + ":"
                                 + managementPort
                                 + "/ops/sign-in"))
+                    // A header naming this host changes nothing: only the connection counts.
+                    .header("X-Forwarded-For", "127.0.0.1")
+                    .header("Forwarded", "for=127.0.0.1")
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
+    assertThat(app.getEnvironment().getProperty("server.forward-headers-strategy"))
+        .isEqualTo("none");
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(response.body())
         .contains("only on the daemon's own host")
@@ -319,6 +350,22 @@ class OpsConsoleIntegrationTest {
     assertThat(browser.get("/ops").statusCode()).isEqualTo(200);
 
     new OpsUsers(db.database(), clock).remove("grace");
+
+    var after = browser.get("/ops");
+    assertThat(after.statusCode()).isEqualTo(302);
+    assertThat(after.headers().firstValue("Location").orElseThrow()).endsWith("/ops/sign-in");
+    assertThat(browser.get("/ops").statusCode()).isEqualTo(302);
+  }
+
+  @Test
+  void aUserRemovedAndAddedAgainIsSignedOutToo() throws Exception {
+    BillingClient browser = signedIn();
+    assertThat(browser.get("/ops").statusCode()).isEqualTo(200);
+
+    // Another person, maybe, under the same name: the old session is not theirs.
+    OpsUsers users = new OpsUsers(db.database(), clock);
+    users.remove("grace");
+    users.add("grace", OpsPasswords.encoder().encode("another password entirely"));
 
     var after = browser.get("/ops");
     assertThat(after.statusCode()).isEqualTo(302);
@@ -414,6 +461,36 @@ class OpsConsoleIntegrationTest {
   }
 
   @Test
+  void theSameCreditFormSentTwiceCreditsOnce() throws Exception {
+    BillingClient browser = signedIn();
+    var page = browser.get("/ops/accounts/" + ada);
+    var key =
+        java.util.regex.Pattern.compile("name=\"idempotency_key\" value=\"([0-9a-f-]{36})\"")
+            .matcher(page.body());
+    assertThat(key.find()).as("the credit form carries its key").isTrue();
+    Map<String, String> form =
+        Map.of(
+            "type", "bonus",
+            "amount", "5.00",
+            "reason", "goodwill for ticket #12",
+            "refers_to", "",
+            "idempotency_key", key.group(1),
+            "_csrf", browser.csrf().orElseThrow());
+
+    // Both sends carry what the page had: the browser sends the form again as it was.
+    var first = browser.postRaw("/ops/accounts/" + ada + "/credit", form);
+    var second = browser.postRaw("/ops/accounts/" + ada + "/credit", form);
+
+    assertThat(first.statusCode()).isEqualTo(302);
+    assertThat(second.statusCode()).isEqualTo(302);
+    assertThat(second.headers().firstValue("Location").orElseThrow()).endsWith("?done=credited");
+    assertThat(ledger.balance(ada)).isEqualByComparingTo("47.50");
+    assertThat(audit.list(ada, null, AuditAction.WALLET_CREDIT, 10)).hasSize(1);
+    // A fresh page has a fresh key: a second credit on purpose is one.
+    assertThat(browser.get("/ops/accounts/" + ada).body()).doesNotContain(key.group(1));
+  }
+
+  @Test
   void aBadCreditIsRefusedBesideItsFieldAndChangesNothing() throws Exception {
     BillingClient browser = signedIn();
     browser.get("/ops/accounts/" + ada);
@@ -432,6 +509,21 @@ class OpsConsoleIntegrationTest {
     assertThat(noReason.statusCode()).isEqualTo(400);
     assertThat(noReason.body()).contains("id=\"credit-reason-error\"");
     assertThat(ledger.balance(ada)).isEqualByComparingTo("42.50");
+    assertThat(audit.list(null, null, null, 10)).isEmpty();
+  }
+
+  @Test
+  void aJobActionWhoseAuditRowIsRefusedDoesNotHappen() {
+    var jobs = app.getBean(dev.walletworker.worker.scheduling.JobActions.class);
+    String badOperator = "x".repeat(AuditLog.MAX_OPERATOR + 1);
+
+    // The operator is checked as the row is written, after the pause: the pause rolls back.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> jobs.pause(badOperator, "low-balance-alerts"))
+        .isInstanceOf(WalletException.class);
+
+    assertThat(new StoredSchedules(db.dataSource()).byJob().get("low-balance-alerts").paused())
+        .isFalse();
     assertThat(audit.list(null, null, null, 10)).isEmpty();
   }
 
@@ -512,6 +604,26 @@ class OpsConsoleIntegrationTest {
     browser.get("/ops/mail");
     assertThat(browser.post("/ops/mail/" + id + "/retry", Map.of()).statusCode()).isEqualTo(400);
     assertThat(audit.list(ada, null, AuditAction.MAIL_RETRY, 10)).hasSize(1);
+  }
+
+  @Test
+  void aSignInLinkIsHiddenInThePreview() throws Exception {
+    String link = "http://localhost:8080/billing/sign-in/link?token=secret-token-123";
+    db.database()
+        .inTransaction(() -> mail.enqueue(ada, "sign-in-1", new MailPayload.SignInLink(link, 15)));
+    long id = mail.list(null, ada, 1).get(0).id();
+    BillingClient browser = signedIn();
+
+    var preview = browser.get("/ops/mail/" + id);
+    assertThat(preview.statusCode()).isEqualTo(200);
+    assertThat(preview.body())
+        .doesNotContain("secret-token-123")
+        .contains(MailOutbox.HIDDEN_SIGN_IN_LINK);
+    var html = browser.get("/ops/mail/" + id + "/html");
+    assertThat(html.statusCode()).isEqualTo(200);
+    assertThat(html.body())
+        .doesNotContain("secret-token-123")
+        .contains(MailOutbox.HIDDEN_SIGN_IN_LINK);
   }
 
   @Test
