@@ -9,6 +9,8 @@ import dev.walletworker.metering.ServiceKeys;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What a metering API test starts from: an account ({@code owner@example.com}) with 10.00, one
@@ -17,6 +19,23 @@ import java.time.Instant;
  * @param serviceKey the key itself ({@code wsk_…}), as the gateway sends it
  */
 public record TestMetering(String account, String serviceKey) {
+
+  /**
+   * {@code count} accounts ({@code <prefix><n>@example.com}), each credited {@code opening} through
+   * the ledger, so that a test can reconcile balances against ledger rows; their ids in order.
+   */
+  public static List<String> fundedAccounts(
+      Database db, Clock clock, int count, String emailPrefix, BigDecimal opening) {
+    Accounts accounts = new Accounts(db, clock);
+    Ledger ledger = new Ledger(db, clock);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String id = accounts.create(emailPrefix + i + "@example.com", "Owner", null).account().id();
+      ledger.credit(id, opening, TransactionType.REFUND, "opening", null);
+      ids.add(id);
+    }
+    return ids;
+  }
 
   /** Prices are per million tokens in and out. */
   public static TestMetering given(

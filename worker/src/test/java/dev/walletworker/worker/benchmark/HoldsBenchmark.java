@@ -8,6 +8,7 @@ import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.metering.ServiceKeys;
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestMetering;
 import dev.walletworker.worker.process.DaemonHandle;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -54,12 +55,8 @@ class HoldsBenchmark {
     Clock clock = Clock.systemUTC();
     Accounts accounts = new Accounts(db.database(), clock);
     Ledger ledger = new Ledger(db.database(), clock);
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < ACCOUNTS; i++) {
-      String id = accounts.create("b" + i + "@example.com", null, null).account().id();
-      ledger.credit(id, new BigDecimal("100000"), TransactionType.REFUND, "opening", null);
-      ids.add(id);
-    }
+    List<String> ids =
+        TestMetering.fundedAccounts(db.database(), clock, ACCOUNTS, "b", new BigDecimal("100000"));
     String key = new ServiceKeys(db.database(), clock).create("holds-benchmark").key();
     StringBuilder report = new StringBuilder();
     try (DaemonHandle daemon =

@@ -3,11 +3,10 @@ package dev.walletworker.worker.process;
 import static dev.walletworker.worker.process.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.walletworker.account.Accounts;
 import dev.walletworker.ledger.Ledger;
-import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.metering.ServiceKeys;
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestMetering;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -80,14 +79,9 @@ class HoldsCrashProcessIntegrationTest {
         "holds crash: seed=%d requests=%d kills=%d (replay: -Dreliability.seed=%d)%n",
         seed, REQUESTS, KILLS, seed);
     Clock clock = Clock.systemUTC();
-    Accounts accounts = new Accounts(db.database(), clock);
     Ledger ledger = new Ledger(db.database(), clock);
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < ACCOUNTS; i++) {
-      String id = accounts.create("owner" + i + "@example.com", "Owner", null).account().id();
-      ledger.credit(id, OPENING, TransactionType.REFUND, "opening", null);
-      ids.add(id);
-    }
+    List<String> ids =
+        TestMetering.fundedAccounts(db.database(), clock, ACCOUNTS, "owner", OPENING);
     String key = new ServiceKeys(db.database(), clock).create("gateway-holds-crash").key();
     List<Plan> plans = new ArrayList<>();
     for (int n = 0; n < REQUESTS; n++) {

@@ -3,11 +3,10 @@ package dev.walletworker.worker.process;
 import static dev.walletworker.worker.process.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.walletworker.account.Accounts;
 import dev.walletworker.ledger.Ledger;
-import dev.walletworker.ledger.TransactionType;
 import dev.walletworker.metering.ServiceKeys;
 import dev.walletworker.testing.TestDatabase;
+import dev.walletworker.testing.TestMetering;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -77,14 +76,9 @@ class UsageCrashProcessIntegrationTest {
         "usage crash: seed=%d events=%d kills=%d (replay: -Dreliability.seed=%d)%n",
         seed, EVENTS, KILLS, seed);
     Clock clock = Clock.systemUTC();
-    Accounts accounts = new Accounts(db.database(), clock);
     Ledger ledger = new Ledger(db.database(), clock);
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < ACCOUNTS; i++) {
-      String id = accounts.create("owner" + i + "@example.com", "Owner", null).account().id();
-      ledger.credit(id, OPENING, TransactionType.REFUND, "opening", null);
-      ids.add(id);
-    }
+    List<String> ids =
+        TestMetering.fundedAccounts(db.database(), clock, ACCOUNTS, "owner", OPENING);
     String key = new ServiceKeys(db.database(), clock).create("gateway-crash").key();
     // The client's events: each an id, an account and an amount of 6 decimals, fixed by the seed.
     List<String> bodies = new ArrayList<>();
