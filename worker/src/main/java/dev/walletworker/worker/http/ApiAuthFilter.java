@@ -7,7 +7,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -58,15 +57,26 @@ final class ApiAuthFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    boolean metering = metering(request.getRequestURI());
+    ApiError refusal = refusal(request, metering(request.getRequestURI()));
+    if (refusal != null) {
+      write(response, refusal);
+      return;
+    }
+    chain.doFilter(request, response);
+  }
+
+  /**
+   * Why the request may not go on, or null when it may: then its key's id ({@link #SERVICE_KEY}) or
+   * account ({@link #ACCOUNT}) is set on it. {@link UsageEndpoint} asks the same question.
+   */
+  ApiError refusal(HttpServletRequest request, boolean metering) {
     int limit = metering ? meteringMaxBodyBytes : maxBodyBytes;
     if (request.getContentLengthLong() > limit) {
-      write(
-          response,
+      return new ApiError(
           HttpStatus.CONTENT_TOO_LARGE,
           "request_too_large",
-          "Request body is larger than " + limit + " bytes");
-      return;
+          "Request body is larger than " + limit + " bytes",
+          null);
     }
     String header = request.getHeader("Authorization");
     String key =
@@ -75,53 +85,50 @@ final class ApiAuthFilter extends OncePerRequestFilter {
       Optional<String> service = serviceKeys.authenticate(key);
       if (service.isPresent()) {
         request.setAttribute(SERVICE_KEY, service.get());
-        chain.doFilter(request, response);
-      } else if (keys.accountFor(key).isPresent()) {
-        write(
-            response,
+        return null;
+      }
+      if (keys.accountFor(key).isPresent()) {
+        return new ApiError(
             HttpStatus.FORBIDDEN,
             "permission_error",
             "An account's API key (ask_…) cannot use the metering API: send a service key"
-                + " (wsk_…)");
-      } else {
-        unauthorized(response, header, "wsk_");
+                + " (wsk_…)",
+            null);
       }
-      return;
+      return unauthorized(header, "wsk_");
     }
     Optional<String> account = keys.accountFor(key);
     if (account.isPresent()) {
       request.setAttribute(ACCOUNT, account.get());
-      chain.doFilter(request, response);
-    } else if (serviceKeys.authenticate(key).isPresent()) {
-      write(
-          response,
+      return null;
+    }
+    if (serviceKeys.authenticate(key).isPresent()) {
+      return new ApiError(
           HttpStatus.FORBIDDEN,
           "permission_error",
           "A service key (wsk_…) cannot use an account's API: send the account's API key"
-              + " (ask_…)");
-    } else {
-      unauthorized(response, header, "ask_");
+              + " (ask_…)",
+          null);
     }
+    return unauthorized(header, "ask_");
   }
 
-  private static void unauthorized(HttpServletResponse response, String header, String prefix)
-      throws IOException {
-    response.setHeader("WWW-Authenticate", "Bearer");
-    write(
-        response,
+  private static ApiError unauthorized(String header, String prefix) {
+    return new ApiError(
         HttpStatus.UNAUTHORIZED,
         "authentication_error",
         header == null
             ? "Missing API key: send Authorization: Bearer " + prefix + "…"
-            : "Invalid API key");
+            : "Invalid API key",
+        null);
   }
 
-  private static void write(
-      HttpServletResponse response, HttpStatus status, String type, String message)
-      throws IOException {
-    var entity = ApiJson.error(status, type, message, null);
-    response.setStatus(status.value());
-    response.setContentType("application/json");
-    response.getOutputStream().write(entity.getBody().getBytes(StandardCharsets.UTF_8));
+  /** The refusal in the API's error shape; a 401 also names the scheme it expects. */
+  static void write(HttpServletResponse response, ApiError refusal) throws IOException {
+    if (refusal.status == HttpStatus.UNAUTHORIZED) {
+      response.setHeader("WWW-Authenticate", "Bearer");
+    }
+    ApiJson.write(
+        response, ApiJson.error(refusal.status, refusal.type, refusal.getMessage(), refusal.param));
   }
 }

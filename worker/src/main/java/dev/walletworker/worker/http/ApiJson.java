@@ -222,6 +222,17 @@ final class ApiJson {
     return respond(status, Map.of("error", error));
   }
 
+  /** Writes an answer straight to the servlet response (outside Spring MVC), with its length. */
+  static void write(
+      jakarta.servlet.http.HttpServletResponse response, ResponseEntity<String> entity)
+      throws java.io.IOException {
+    byte[] bytes = entity.getBody().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    response.setStatus(entity.getStatusCode().value());
+    response.setContentType("application/json");
+    response.setContentLength(bytes.length);
+    response.getOutputStream().write(bytes);
+  }
+
   static ResponseEntity<String> respond(HttpStatus status, Object body) {
     HttpHeaders headers = new HttpHeaders();
     headers.setContentType(MediaType.APPLICATION_JSON);

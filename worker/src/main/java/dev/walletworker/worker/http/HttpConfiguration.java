@@ -9,10 +9,15 @@ import dev.walletworker.stripe.StripePayments;
 import dev.walletworker.topup.CheckoutTopUps;
 import dev.walletworker.worker.WorkerProperties;
 import dev.walletworker.worker.checkout.CheckoutStarter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
 
 /**
  * The daemon's HTTP endpoints on {@code API_PORT}: the wallet API, the metering API, Stripe's
@@ -40,6 +45,27 @@ public class HttpConfiguration {
                 properties.api().maxBodyBytes(),
                 properties.metering().maxBodyBytes()));
     registration.addUrlPatterns("/v1/*");
+    return registration;
+  }
+
+  /** {@code POST /v1/usage}, ahead of every other filter (see {@link UsageEndpoint} for why). */
+  @Bean
+  FilterRegistrationBean<UsageEndpoint> usageEndpoint(
+      FilterRegistrationBean<ApiAuthFilter> apiAuthFilter,
+      UsageGroupCommit commit,
+      WorkerProperties properties,
+      Clock clock,
+      ObjectProvider<MeterRegistry> metrics) {
+    FilterRegistrationBean<UsageEndpoint> registration =
+        new FilterRegistrationBean<>(
+            new UsageEndpoint(
+                apiAuthFilter.getFilter(),
+                commit,
+                properties.metering(),
+                clock,
+                metrics.getIfAvailable(SimpleMeterRegistry::new)));
+    registration.addUrlPatterns(UsageEndpoint.PATH);
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
     return registration;
   }
 

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -164,6 +165,12 @@ class OpenApiIntegrationTest {
         info.getMethodsCondition()
             .getMethods()
             .forEach(m -> mapped.add(m.name() + " " + path.replace("{accountId}", "{account_id}")));
+      }
+    }
+    // POST /v1/usage is served ahead of Spring MVC, by a filter of its own.
+    for (var registration : app.getBeansOfType(FilterRegistrationBean.class).values()) {
+      if (registration.getFilter() instanceof UsageEndpoint) {
+        registration.getUrlPatterns().forEach(path -> mapped.add("POST " + path));
       }
     }
     Set<String> described = new TreeSet<>();

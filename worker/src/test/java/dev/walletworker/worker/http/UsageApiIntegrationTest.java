@@ -8,6 +8,8 @@ import dev.walletworker.metering.ServiceKeys;
 import dev.walletworker.testing.TestDatabase;
 import dev.walletworker.testing.TestMetering;
 import dev.walletworker.worker.ApiNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -194,6 +196,75 @@ class UsageApiIntegrationTest {
     assertThat(ledger.balance(account)).isEqualByComparingTo("10.00");
   }
 
+  @Test
+  void onlyPostIsServedAndTheKeyIsCheckedFirst() throws Exception {
+    HttpResponse<String> withKey = get("/v1/usage", serviceKey);
+    assertThat(withKey.statusCode()).isEqualTo(405);
+    assertThat(withKey.headers().firstValue("Allow")).hasValue("POST");
+    assertThat(JSON.readTree(withKey.body()).get("error").get("type").asString())
+        .isEqualTo("method_not_allowed");
+    HttpResponse<String> withoutKey = get("/v1/usage", null);
+    assertThat(withoutKey.statusCode()).isEqualTo(401);
+    assertThat(withoutKey.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    assertThat(JSON.readTree(withoutKey.body()).get("error").get("type").asString())
+        .isEqualTo("authentication_error");
+  }
+
+  @Test
+  void aBodyThatIsNotJsonIsRefusedWith415() throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/v1/usage"))
+                .header("Authorization", "Bearer " + serviceKey)
+                .header("Content-Type", "text/plain")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"events\": [{\"id\": \"r\", \"account_id\": \""
+                            + account
+                            + "\", \"amount\": 1}]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(415);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(JSON.readTree(response.body()).get("error").get("type").asString())
+        .isEqualTo("unsupported_media_type");
+    assertThat(ledger.balance(account)).isEqualByComparingTo("10.00");
+  }
+
+  @Test
+  void requestsAndEventResultsAreCountedForOperators() throws Exception {
+    MeterRegistry metrics = app.getBean(MeterRegistry.class);
+    double posted = count(metrics, "posted");
+    double invalid = count(metrics, "invalid");
+    long refused =
+        metrics.find("wallet.usage.requests").tag("status", "400").timers().stream()
+            .mapToLong(Timer::count)
+            .sum();
+    String body =
+        """
+        {"events": [
+          {"id": "m1", "account_id": "%s", "amount": 0.25},
+          {"id": "m2", "account_id": "%s", "amount": -1}
+        ]}
+        """
+            .formatted(account, account);
+
+    assertThat(post("/v1/usage", serviceKey, body).statusCode()).isEqualTo(200);
+    assertThat(post("/v1/usage", serviceKey, "{}").statusCode()).isEqualTo(400);
+
+    assertThat(count(metrics, "posted")).isEqualTo(posted + 1);
+    assertThat(count(metrics, "invalid")).isEqualTo(invalid + 1);
+    assertThat(metrics.get("wallet.usage.requests").tag("status", "200").timer().count())
+        .isPositive();
+    assertThat(metrics.get("wallet.usage.requests").tag("status", "400").timer().count())
+        .isEqualTo(refused + 1);
+  }
+
+  private static double count(MeterRegistry metrics, String result) {
+    return metrics.get("wallet.usage.events").tag("result", result).counter().count();
+  }
+
   private static HttpResponse<String> post(String path, String key, String body) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
@@ -206,10 +277,10 @@ class UsageApiIntegrationTest {
   }
 
   private static HttpResponse<String> get(String path, String key) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(base + path))
-            .header("Authorization", "Bearer " + key)
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }
