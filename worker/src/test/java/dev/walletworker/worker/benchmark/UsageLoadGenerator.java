@@ -1,12 +1,8 @@
 package dev.walletworker.worker.benchmark;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +32,7 @@ public final class UsageLoadGenerator {
     for (String arg : args) {
       a.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
     }
-    String base = a.get("base");
+    URI target = URI.create(a.get("base"));
     String key = a.get("key");
     List<String> accounts = Files.readAllLines(Path.of(a.get("accounts")));
     int batch = Integer.parseInt(a.get("batch"));
@@ -63,15 +59,14 @@ public final class UsageLoadGenerator {
       Thread thread =
           new Thread(
               () -> {
-                // One client per thread: one keep-alive connection each.
-                HttpClient http =
-                    HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(5))
-                        .build();
+                // One client per thread: one keep-alive connection each, written and read
+                // directly, as wrk or pgbench do, so that the generator's own CPU (the machine's
+                // cores are shared with the daemon and PostgreSQL) stays small beside the server's.
                 long interval = rate > 0 ? (long) (1e9 * batch * connections / rate) : 0;
                 long due = System.nanoTime() + (interval > 0 ? client * interval / connections : 0);
                 long n = 0;
+                HttpConnection http = null;
+                StringBuilder body = new StringBuilder(64 + batch * 160);
                 while (!stop.get()) {
                   if (interval > 0) {
                     long wait = due - System.nanoTime();
@@ -79,7 +74,8 @@ public final class UsageLoadGenerator {
                       sleepNanos(wait);
                     }
                   }
-                  StringBuilder body = new StringBuilder(64 + batch * 160).append("{\"events\":[");
+                  body.setLength(0);
+                  body.append("{\"events\":[");
                   ThreadLocalRandom random = ThreadLocalRandom.current();
                   for (int e = 0; e < batch; e++) {
                     String account =
@@ -105,17 +101,16 @@ public final class UsageLoadGenerator {
                   long start = interval > 0 ? due : System.nanoTime();
                   due += interval;
                   try {
-                    HttpResponse<String> response =
-                        http.send(
-                            HttpRequest.newBuilder(URI.create(base + "/v1/usage"))
-                                .timeout(Duration.ofSeconds(30))
-                                .header("Authorization", "Bearer " + key)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                                .build(),
-                            HttpResponse.BodyHandlers.ofString());
+                    if (http == null) {
+                      http = new HttpConnection(target, key);
+                    }
+                    HttpConnection.Response response = http.post("/v1/usage", body);
                     long took = System.nanoTime() - start;
-                    if (response.statusCode() != 200) {
+                    if (http.closed()) {
+                      http.close();
+                      http = null;
+                    }
+                    if (response.status() != 200) {
                       errors.incrementAndGet();
                       continue;
                     }
@@ -128,7 +123,14 @@ public final class UsageLoadGenerator {
                     }
                   } catch (Exception e) {
                     errors.incrementAndGet();
+                    if (http != null) {
+                      http.close();
+                      http = null;
+                    }
                   }
+                }
+                if (http != null) {
+                  http.close();
                 }
               },
               "load-" + c);
