@@ -30,8 +30,12 @@ public final class UsageGroupCommit implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UsageGroupCommit.class);
   private static final int ATTEMPTS = 3;
 
+  /** A group smaller than this is mostly its transaction's fixed cost (see {@link #gather}). */
+  static final int SMALL_GROUP = 16;
+
   private final UsageRecorder recorder;
   private final int maxGroup;
+  private final long gatherNanos;
   private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
   private final List<Thread> writers = new ArrayList<>();
   private volatile boolean closed;
@@ -39,10 +43,14 @@ public final class UsageGroupCommit implements AutoCloseable {
   /**
    * @param writerCount threads writing groups (each owns the accounts whose hash falls to it)
    * @param maxGroup the most events one group holds
+   * @param gather how long a writer holding a small group waits for more events before it writes
+   *     (zero: never waits)
    */
-  public UsageGroupCommit(UsageRecorder recorder, int writerCount, int maxGroup) {
+  public UsageGroupCommit(
+      UsageRecorder recorder, int writerCount, int maxGroup, java.time.Duration gather) {
     this.recorder = recorder;
     this.maxGroup = maxGroup;
+    this.gatherNanos = gather.toNanos();
     for (int i = 0; i < writerCount; i++) {
       BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
       queues.add(queue);
@@ -91,6 +99,7 @@ public final class UsageGroupCommit implements AutoCloseable {
         }
         group.add(head);
         queue.drainTo(group, maxGroup - 1);
+        gather(queue, group);
         record(group);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -98,6 +107,30 @@ public final class UsageGroupCommit implements AutoCloseable {
       } finally {
         group.clear();
       }
+    }
+  }
+
+  /**
+   * Lets a small group wait a moment for more events, as PostgreSQL's commit_delay does for
+   * commits: a group's statements and commit cost about as much for 2 events as for 16, so under
+   * light traffic, when each request would otherwise be a group of its own, waiting {@code gather}
+   * (a millisecond) for the next ones halves the database's work per event. A queue that already
+   * holds a full group never waits.
+   */
+  private void gather(BlockingQueue<Pending> queue, List<Pending> group)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + gatherNanos;
+    while (group.size() < SMALL_GROUP && gatherNanos > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      Pending next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return;
+      }
+      group.add(next);
+      queue.drainTo(group, maxGroup - group.size());
     }
   }
 

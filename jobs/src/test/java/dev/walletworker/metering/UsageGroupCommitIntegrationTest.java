@@ -9,6 +9,7 @@ import dev.walletworker.metering.UsageResult.Status;
 import dev.walletworker.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +37,10 @@ class UsageGroupCommitIntegrationTest {
   private final Ledger ledger = new Ledger(db.database(), clock);
   private final UsageRecorder recorder =
       new UsageRecorder(db.database(), new ModelPrices(db.database(), clock), ledger, clock);
-  private final UsageGroupCommit nodeA = new UsageGroupCommit(recorder, 2, 500);
-  private final UsageGroupCommit nodeB = new UsageGroupCommit(recorder, 2, 500);
+  private final UsageGroupCommit nodeA =
+      new UsageGroupCommit(recorder, 2, 500, Duration.ofMillis(1));
+  private final UsageGroupCommit nodeB =
+      new UsageGroupCommit(recorder, 2, 500, Duration.ofMillis(1));
 
   @AfterEach
   void stop() {
@@ -135,6 +138,53 @@ class UsageGroupCommitIntegrationTest {
       assertThat((BigDecimal) row.get("balance_after")).isEqualByComparingTo(balance);
     }
     assertThat(ledger.balance(account)).isEqualByComparingTo(balance);
+  }
+
+  @Test
+  void underLightTrafficASmallGroupWaitsForTheNextRequests() throws Exception {
+    String account = wallet("10.00");
+    try (UsageGroupCommit patient =
+        new UsageGroupCommit(recorder, 1, 500, Duration.ofMillis(300))) {
+      List<CompletableFuture<List<UsageResult>>> answers = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        answers.add(patient.submit(List.of(event("light-" + i, account))));
+        Thread.sleep(10);
+      }
+      for (CompletableFuture<List<UsageResult>> answer : answers) {
+        assertThat(answer.get(10, TimeUnit.SECONDS).get(0).status()).isEqualTo(Status.POSTED);
+      }
+    }
+    // One group, so one transaction: every row has its commit's time.
+    assertThat(
+            db.jdbc()
+                .sql(
+                    "SELECT count(DISTINCT created_at) FROM wallet_transactions"
+                        + " WHERE type = 'usage' AND account_id = ?")
+                .param(account)
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aFullGroupNeverWaits() throws Exception {
+    String account = wallet("10.00");
+    try (UsageGroupCommit patient =
+        new UsageGroupCommit(recorder, 1, 500, Duration.ofSeconds(30))) {
+      List<UsageEvent> events = new ArrayList<>();
+      for (int i = 0; i < UsageGroupCommit.SMALL_GROUP; i++) {
+        events.add(event("full-" + i, account));
+      }
+      long start = System.nanoTime();
+      List<UsageResult> results = patient.submit(events).get(10, TimeUnit.SECONDS);
+      assertThat(results).allMatch(r -> r.status() == Status.POSTED);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+  }
+
+  private UsageEvent event(String id, String account) {
+    return new UsageEvent(
+        id, account, new BigDecimal("0.01"), null, 0, 0, 0, "gathered", clock.instant());
   }
 
   private String wallet(String balance) {

@@ -215,6 +215,7 @@ public record WorkerProperties(
    * @param maxBodyBytes the largest body the metering endpoints accept (413 above)
    * @param writers threads writing usage groups on this node (each owns a share of the accounts)
    * @param maxGroup the most events committed in one transaction
+   * @param gather how long a writer holding a small group waits for more events (zero: never)
    * @param timeout how long a request waits for its group to commit before it answers 503
    */
   public record Metering(
@@ -222,6 +223,7 @@ public record WorkerProperties(
       @DefaultValue("1048576") int maxBodyBytes,
       @DefaultValue("2") int writers,
       @DefaultValue("2000") int maxGroup,
+      @DefaultValue("1ms") Duration gather,
       @DefaultValue("10s") Duration timeout) {}
 
   /**

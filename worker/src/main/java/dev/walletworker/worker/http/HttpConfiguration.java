@@ -80,6 +80,9 @@ public class HttpConfiguration {
   @Bean(destroyMethod = "close")
   UsageGroupCommit usageGroupCommit(UsageRecorder recorder, WorkerProperties properties) {
     return new UsageGroupCommit(
-        recorder, properties.metering().writers(), properties.metering().maxGroup());
+        recorder,
+        properties.metering().writers(),
+        properties.metering().maxGroup(),
+        properties.metering().gather());
   }
 }
