@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,7 +46,8 @@ class MeteringThroughputBenchmark {
 
   record Mode(String name, int batch, int connections, double hot, double rate) {}
 
-  record Figure(Mode mode, long events, double perSecond, double p50, double p99, long errors) {}
+  record Figure(
+      Mode mode, long events, double perSecond, double p50, double p99, long errors, String cpu) {}
 
   @Test
   void eventsPerSecondAgainstPgbench() throws Exception {
@@ -98,20 +100,21 @@ class MeteringThroughputBenchmark {
                 "LOW_BALANCE_ALERTS_CRON",
                 "0 0 0 1 1 ? 2099"))) {
       String base = "http://127.0.0.1:" + daemon.apiPort();
-      generate(base, key, accounts, new Mode("warm-up", 10, 16, 0, 0), 10);
+      generate(daemon.pid(), base, key, accounts, new Mode("warm-up", 10, 16, 0, 0), 10);
       Mode batch1 = new Mode("batch 1, 32 connections", 1, 32, 0, 0);
       Mode batch10 = new Mode("batch 10, 16 connections", 10, 16, 0, 0);
       Mode batch100 = new Mode("batch 100, 8 connections", 100, 8, 0, 0);
       Mode hot = new Mode("batch 10, 16 connections, half to one wallet", 10, 16, 0.5, 0);
       anchor = pgbench.simpleUpdate("prepared", PGBENCH_CLIENTS, SECONDS);
-      figures.add(generate(base, key, accounts, batch1, SECONDS));
-      figures.add(generate(base, key, accounts, batch10, SECONDS));
-      figures.add(generate(base, key, accounts, batch100, SECONDS));
+      figures.add(generate(daemon.pid(), base, key, accounts, batch1, SECONDS));
+      figures.add(generate(daemon.pid(), base, key, accounts, batch10, SECONDS));
+      figures.add(generate(daemon.pid(), base, key, accounts, batch100, SECONDS));
       batchAnchor = pgbench.script("batch-100.pgbench", List.of(), true, PGBENCH_CLIENTS, SECONDS);
-      figures.add(generate(base, key, accounts, hot, SECONDS));
+      figures.add(generate(daemon.pid(), base, key, accounts, hot, SECONDS));
       double half = figures.get(0).perSecond() / 2;
       figures.add(
           generate(
+              daemon.pid(),
               base,
               key,
               accounts,
@@ -148,8 +151,8 @@ class MeteringThroughputBenchmark {
     for (Figure f : figures) {
       report.append(
           String.format(
-              "  %-52s %,8.0f events/s  p50 %6.1f ms  p99 %6.1f ms  (%d errors)%n",
-              f.mode().name(), f.perSecond(), f.p50(), f.p99(), f.errors()));
+              "  %-52s %,8.0f events/s  p50 %6.1f ms  p99 %6.1f ms  (%d errors)%n      %s%n",
+              f.mode().name(), f.perSecond(), f.p50(), f.p99(), f.errors(), f.cpu()));
     }
     report.append(
         String.format(
@@ -183,7 +186,8 @@ class MeteringThroughputBenchmark {
   }
 
   /** Runs the load generator in its own JVM for {@code seconds}; returns what it measured. */
-  private static Figure generate(String base, String key, Path accounts, Mode mode, int seconds)
+  private static Figure generate(
+      long daemon, String base, String key, Path accounts, Mode mode, int seconds)
       throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
@@ -205,6 +209,15 @@ class MeteringThroughputBenchmark {
                 "rate=" + mode.rate(),
                 "run=" + mode.name().replaceAll("[^a-z0-9]", "") + System.nanoTime()));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // Who used the cores while the generator measured (it measures from 2 s after its start).
+    CompletableFuture<String> cpu =
+        CompletableFuture.supplyAsync(
+            () -> {
+              sleepMillis(3_000);
+              CpuShares.Reading from = CpuShares.read(daemon, process.pid());
+              sleepMillis(seconds * 1_000L - 1_000);
+              return CpuShares.between(from, CpuShares.read(daemon, process.pid()));
+            });
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(seconds + 120L, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new AssertionError("load generator failed:\n" + out);
@@ -222,7 +235,16 @@ class MeteringThroughputBenchmark {
         Double.parseDouble(m.group(3)),
         Double.parseDouble(m.group(4)),
         Double.parseDouble(m.group(5)),
-        Long.parseLong(m.group(8)));
+        Long.parseLong(m.group(8)),
+        cpu.get());
+  }
+
+  private static void sleepMillis(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static String loadAverage() {

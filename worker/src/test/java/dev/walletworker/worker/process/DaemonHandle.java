@@ -22,6 +22,11 @@ public final class DaemonHandle implements AutoCloseable {
     return daemon.apiPort;
   }
 
+  /** Its operating-system process id (for benchmarks that read its CPU time). */
+  public long pid() {
+    return daemon.pid();
+  }
+
   public String log() {
     return daemon.log();
   }
