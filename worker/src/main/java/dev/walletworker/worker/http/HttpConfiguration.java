@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
+import org.springframework.web.servlet.DispatcherServlet;
 
 /**
  * The daemon's HTTP endpoints on {@code API_PORT}: the wallet API, the metering API, Stripe's
@@ -48,23 +49,24 @@ public class HttpConfiguration {
     return registration;
   }
 
-  /** {@code POST /v1/usage}, ahead of every other filter (see {@link UsageEndpoint} for why). */
+  /** The metering API, ahead of every other filter (see {@link MeteringApiFilter} for why). */
   @Bean
-  FilterRegistrationBean<UsageEndpoint> usageEndpoint(
+  FilterRegistrationBean<MeteringApiFilter> meteringApiFilter(
       FilterRegistrationBean<ApiAuthFilter> apiAuthFilter,
       UsageGroupCommit commit,
       WorkerProperties properties,
       Clock clock,
-      ObjectProvider<MeterRegistry> metrics) {
-    FilterRegistrationBean<UsageEndpoint> registration =
+      ObjectProvider<MeterRegistry> metrics,
+      DispatcherServlet dispatcher) {
+    MeterRegistry registry = metrics.getIfAvailable(SimpleMeterRegistry::new);
+    FilterRegistrationBean<MeteringApiFilter> registration =
         new FilterRegistrationBean<>(
-            new UsageEndpoint(
+            new MeteringApiFilter(
                 apiAuthFilter.getFilter(),
-                commit,
-                properties.metering(),
-                clock,
-                metrics.getIfAvailable(SimpleMeterRegistry::new)));
-    registration.addUrlPatterns(UsageEndpoint.PATH);
+                new UsageEndpoint(commit, properties.metering(), clock, registry),
+                dispatcher,
+                registry));
+    registration.addUrlPatterns(MeteringApiFilter.PATTERNS);
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
     return registration;
   }

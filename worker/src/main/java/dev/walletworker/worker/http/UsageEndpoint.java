@@ -6,10 +6,6 @@ import dev.walletworker.metering.UsageResult;
 import dev.walletworker.worker.WorkerProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -22,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,43 +28,30 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /v1/usage}: debits a batch of usage events, each with its own result, for the AI
- * API's gateway with a service key.
- *
- * <p>It is served by this filter, ahead of the rest of the filter chain, because it is the API's
- * hot path (the gateway posts every AI API call here) and none of the chain applies to it: no
- * session, no page security, no form content, no Spring MVC dispatch or content negotiation. A
- * profile of benchmark 9 found the chain's work to be most of a request's CPU (BENCHMARKS.md). The
- * rest is the same code as every endpoint's: the key check is {@link ApiAuthFilter}'s, the body is
- * read by {@link ApiJson}, each event by {@link UsageEvents}, errors have the API's shape. As the
- * chain's {@code http.server.requests} no longer sees these requests, they are timed in {@code
- * wallet.usage.requests} (by status), and each event's result is counted in {@code
- * wallet.usage.events} (by result).
+ * API's gateway with a service key. It is served by {@link MeteringApiFilter} (which has checked
+ * the key) without Spring MVC: the gateway posts every AI API call here, and MVC's dispatch and
+ * content negotiation were a large part of a request's CPU (BENCHMARKS.md, benchmark 9). The rest
+ * is the same code as every endpoint's: the body is read by {@link ApiJson}, each event by {@link
+ * UsageEvents}, errors have the API's shape ({@link ApiError}, thrown to the filter). Each event's
+ * result is counted in {@code wallet.usage.events}, by result.
  */
-final class UsageEndpoint extends HttpFilter {
-
-  static final String PATH = "/v1/usage";
+final class UsageEndpoint {
 
   private static final Logger log = LoggerFactory.getLogger(UsageEndpoint.class);
 
-  private final ApiAuthFilter auth;
   private final UsageGroupCommit commit;
   private final WorkerProperties.Metering metering;
   private final Clock clock;
-  private final MeterRegistry metrics;
-  private final Map<Integer, Timer> requests = new ConcurrentHashMap<>();
   private final Map<UsageResult.Status, Counter> results = new EnumMap<>(UsageResult.Status.class);
 
   UsageEndpoint(
-      ApiAuthFilter auth,
       UsageGroupCommit commit,
       WorkerProperties.Metering metering,
       Clock clock,
       MeterRegistry metrics) {
-    this.auth = auth;
     this.commit = commit;
     this.metering = metering;
     this.clock = clock;
-    this.metrics = metrics;
     for (UsageResult.Status status : UsageResult.Status.values()) {
       results.put(
           status,
@@ -80,45 +62,8 @@ final class UsageEndpoint extends HttpFilter {
     }
   }
 
-  @Override
-  protected void doFilter(
-      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-      throws IOException, ServletException {
-    long start = System.nanoTime();
-    int status;
-    try {
-      status = serve(request, response);
-    } catch (ApiError refused) {
-      status = refused.status.value();
-      ApiAuthFilter.write(response, refused);
-    } catch (RuntimeException e) {
-      log.error("usage request failed: {}", e.toString(), e);
-      status = HttpStatus.INTERNAL_SERVER_ERROR.value();
-      ApiJson.write(
-          response,
-          ApiJson.error(
-              HttpStatus.INTERNAL_SERVER_ERROR,
-              "internal_error",
-              "Something went wrong on our side; nothing was changed.",
-              null));
-    }
-    requests
-        .computeIfAbsent(
-            status,
-            code ->
-                Timer.builder("wallet.usage.requests")
-                    .description("POST /v1/usage requests, by HTTP status")
-                    .tag("status", Integer.toString(code))
-                    .register(metrics))
-        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-  }
-
-  /** Answers the request; returns its status. */
-  private int serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    ApiError refusal = auth.refusal(request, true);
-    if (refusal != null) {
-      throw refusal;
-    }
+  /** Answers a request whose service key was accepted; a refusal is thrown. */
+  void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
     if (!"POST".equals(request.getMethod())) {
       response.setHeader("Allow", "POST");
       throw new ApiError(
@@ -172,7 +117,6 @@ final class UsageEndpoint extends HttpFilter {
       rows.add(json(answer));
     }
     ApiJson.write(response, ApiJson.ok(Map.of("results", rows)));
-    return HttpStatus.OK.value();
   }
 
   /** The fields of event {@code i} written with an exponent ({@code events.3.amount} → amount). */
