@@ -70,6 +70,9 @@ final class MeteringApiFilter extends HttpFilter {
       ApiAuthFilter.write(response, refused);
     } catch (RuntimeException e) {
       log.error("metering request failed: {}", e.toString(), e);
+      if (response.isCommitted()) {
+        throw e; // the answer has begun: the container ends the connection
+      }
       ApiJson.write(
           response,
           ApiJson.error(
