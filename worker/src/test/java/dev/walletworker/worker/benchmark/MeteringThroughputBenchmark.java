@@ -30,7 +30,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the maximum rate measured for them (for the latency target). The anchors, in the same run and on
  * the same server: {@code pgbench -N -M prepared} (one debit-sized transaction per commit) and a
  * script that updates 100 rows and inserts 100 rows per transaction (the server's batched write
- * rate). Afterwards the ledger must hold exactly the events the generator saw posted.
+ * rate); and, last, the ledger's own {@code debit_usage()} by pgbench (a debit-per-transaction
+ * design writing this ledger's rows, as benchmark 5). Afterwards the ledger must hold at least the
+ * events the generator saw posted (the last anchor adds its own).
  */
 class MeteringThroughputBenchmark {
 
@@ -88,6 +90,7 @@ class MeteringThroughputBenchmark {
     double anchor;
     double anchorSimple;
     double batchAnchor;
+    double ledgerAnchor;
     try (DaemonHandle daemon =
         DaemonHandle.start(
             "metering-benchmark",
@@ -121,6 +124,15 @@ class MeteringThroughputBenchmark {
               new Mode("batch 1, 32 connections, at half its maximum rate", 1, 32, 0, half),
               SECONDS));
       anchorSimple = pgbench.simpleUpdate("simple", PGBENCH_CLIENTS, SECONDS);
+      // A debit-per-transaction design with this ledger: benchmark 5's debit_usage() call (one
+      // statement, one commit per debit) by pgbench, on the same wallets.
+      ledgerAnchor =
+          pgbench.script(
+              "debit-usage.pgbench",
+              List.of("wallets=" + ACCOUNTS),
+              false,
+              PGBENCH_CLIENTS,
+              SECONDS);
     } finally {
       pgbench.dropAnchor();
       Files.delete(accounts);
@@ -165,7 +177,10 @@ class MeteringThroughputBenchmark {
                 + "  hot wallet / uniform (batch 10):    %.2f (target >= 0.5: %s)%n"
                 + "  batch 1 p99 at half its maximum rate (%,.0f events/s offered, %,.0f done):"
                 + " %.1f ms (target < 25 ms: %s)%n"
-                + "  batch 100 / the batched write anchor (rows/s): %.2f%n",
+                + "  batch 100 / the batched write anchor (rows/s): %.2f%n"
+                + "  anchor: this ledger's debit_usage() by pgbench (-M prepared, a commit per"
+                + " debit): %,8.0f TPS%n"
+                + "  batch 1 / it: %.2f; batch 100 / it: %.2f%n",
             PGBENCH_CLIENTS,
             anchor,
             anchorSimple,
@@ -181,7 +196,10 @@ class MeteringThroughputBenchmark {
             paced.perSecond(),
             paced.p99(),
             verdict(paced.p99() < 25),
-            b100.perSecond() / (batchAnchor * 100)));
+            b100.perSecond() / (batchAnchor * 100),
+            ledgerAnchor,
+            b1.perSecond() / ledgerAnchor,
+            b100.perSecond() / ledgerAnchor));
     BenchmarkReport.publish("metering-throughput", report.toString());
   }
 
