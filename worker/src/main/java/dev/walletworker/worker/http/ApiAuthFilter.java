@@ -18,6 +18,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * /v1/accounts/…}) take a service key, {@code Bearer wsk_…}, for any account. A valid key of the
  * other kind is refused with 403; no key, or an unknown or revoked one, with 401. Stripe's webhooks
  * and the OpenAPI document need no key. Oversized bodies are refused before they are read.
+ *
+ * <p>As a filter it guards the owner's endpoints. The metering paths are {@link
+ * MeteringApiFilter}'s (its {@code PATTERNS}), which comes first, asks {@link #refusal} the same
+ * question and never passes them on down the chain.
  */
 final class ApiAuthFilter extends OncePerRequestFilter {
 
@@ -36,15 +40,6 @@ final class ApiAuthFilter extends OncePerRequestFilter {
     this.meteringMaxBodyBytes = meteringMaxBodyBytes;
   }
 
-  /** Whether {@code path} is one of the metering endpoints (service keys only). */
-  static boolean metering(String path) {
-    return path.equals("/v1/usage")
-        || path.startsWith("/v1/usage/")
-        || path.equals("/v1/holds")
-        || path.startsWith("/v1/holds/")
-        || path.startsWith("/v1/accounts/");
-  }
-
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
     String path = request.getRequestURI();
@@ -57,7 +52,7 @@ final class ApiAuthFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    ApiError refusal = refusal(request, metering(request.getRequestURI()));
+    ApiError refusal = refusal(request, false);
     if (refusal != null) {
       write(response, refusal);
       return;
@@ -67,7 +62,9 @@ final class ApiAuthFilter extends OncePerRequestFilter {
 
   /**
    * Why the request may not go on, or null when it may: then its key's id ({@link #SERVICE_KEY}) or
-   * account ({@link #ACCOUNT}) is set on it. {@link UsageEndpoint} asks the same question.
+   * account ({@link #ACCOUNT}) is set on it.
+   *
+   * @param metering whether the request is to the metering API (a service key), not the owner's
    */
   ApiError refusal(HttpServletRequest request, boolean metering) {
     int limit = metering ? meteringMaxBodyBytes : maxBodyBytes;

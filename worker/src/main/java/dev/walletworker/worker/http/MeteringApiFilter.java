@@ -31,8 +31,10 @@ import org.springframework.http.HttpStatus;
  */
 final class MeteringApiFilter extends HttpFilter {
 
-  /** The URL patterns it serves (the metering paths of {@link ApiAuthFilter#metering}). */
-  static final String[] PATTERNS = {"/v1/usage", "/v1/holds", "/v1/holds/*", "/v1/accounts/*"};
+  /** The metering API's paths: every request to one of them is this filter's, and no other's. */
+  static final String[] PATTERNS = {
+    "/v1/usage", "/v1/usage/*", "/v1/holds", "/v1/holds/*", "/v1/accounts/*"
+  };
 
   private static final Logger log = LoggerFactory.getLogger(MeteringApiFilter.class);
 

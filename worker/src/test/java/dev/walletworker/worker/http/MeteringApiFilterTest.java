@@ -12,6 +12,7 @@ class MeteringApiFilterTest {
   @CsvSource({
     "POST, /v1/usage, POST /v1/usage",
     "GET, /v1/usage, GET /v1/usage",
+    "POST, /v1/usage/batch, other",
     "POST, /v1/holds, POST /v1/holds",
     "GET, /v1/holds/hold_abc, GET /v1/holds/{hold_id}",
     "POST, /v1/holds/hold_abc/capture, POST /v1/holds/{hold_id}/capture",
