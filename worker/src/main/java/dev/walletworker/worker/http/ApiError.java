@@ -27,6 +27,12 @@ final class ApiError extends RuntimeException {
     return new ApiError(HttpStatus.BAD_REQUEST, ErrorType.INVALID_REQUEST.code(), message, param);
   }
 
+  /** 405: the endpoint does not answer this method. */
+  static ApiError methodNotAllowed(String method) {
+    return new ApiError(
+        HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", method + " is not allowed here", null);
+  }
+
   /** 400: an amount that is not a plain JSON number (a string, an exponent). */
   static ApiError malformedAmount(String message, String param) {
     return new ApiError(HttpStatus.BAD_REQUEST, ErrorType.INVALID_AMOUNT.code(), message, param);

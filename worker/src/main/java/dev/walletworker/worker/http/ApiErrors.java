@@ -36,11 +36,7 @@ class ApiErrors {
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
   ResponseEntity<String> method(HttpRequestMethodNotSupportedException e) {
-    return ApiJson.error(
-        HttpStatus.METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        e.getMethod() + " is not allowed here",
-        null);
+    return api(ApiError.methodNotAllowed(e.getMethod()));
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)

@@ -66,11 +66,7 @@ final class UsageEndpoint {
   void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
     if (!"POST".equals(request.getMethod())) {
       response.setHeader("Allow", "POST");
-      throw new ApiError(
-          HttpStatus.METHOD_NOT_ALLOWED,
-          "method_not_allowed",
-          request.getMethod() + " is not allowed here",
-          null);
+      throw ApiError.methodNotAllowed(request.getMethod());
     }
     // A number with an exponent inside an event refuses that event only (see UsageEvents).
     Set<String> exponents = new HashSet<>();
