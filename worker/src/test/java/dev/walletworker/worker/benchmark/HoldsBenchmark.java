@@ -12,9 +12,6 @@ import dev.walletworker.testing.TestMetering;
 import dev.walletworker.worker.process.DaemonHandle;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -216,33 +213,31 @@ class HoldsBenchmark {
    */
   private static BigDecimal[] holdUntilRefused(String base, String key, String account, int percent)
       throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    BigDecimal hold = new BigDecimal("0.10");
-    BigDecimal spend = BigDecimal.ZERO;
-    BigDecimal excess = BigDecimal.ZERO;
-    for (int n = 0; ; n++) {
-      HttpResponse<String> held =
-          send(
-              http,
-              base + "/v1/holds",
-              key,
-              "{\"id\":\"o-" + n + "\",\"account_id\":\"" + account + "\",\"amount\":0.10}");
-      if (held.statusCode() == 422) {
-        String type = JSON.readTree(held.body()).get("error").get("type").asString();
-        assertThat(type).isIn("spending_limit", "account_blocked");
-        return new BigDecimal[] {spend, excess};
+    try (HttpConnection http = new HttpConnection(URI.create(base), key)) {
+      BigDecimal hold = new BigDecimal("0.10");
+      BigDecimal spend = BigDecimal.ZERO;
+      BigDecimal excess = BigDecimal.ZERO;
+      for (int n = 0; ; n++) {
+        HttpConnection.Response held =
+            http.post(
+                "/v1/holds",
+                "{\"id\":\"o-" + n + "\",\"account_id\":\"" + account + "\",\"amount\":0.10}");
+        if (held.status() == 422) {
+          String type = JSON.readTree(held.body()).get("error").get("type").asString();
+          assertThat(type).isIn("spending_limit", "account_blocked");
+          return new BigDecimal[] {spend, excess};
+        }
+        assertThat(held.status()).as(held.body()).isEqualTo(201);
+        BigDecimal actual =
+            hold.multiply(BigDecimal.valueOf(ThreadLocalRandom.current().nextInt(50, percent + 1)))
+                .movePointLeft(2);
+        post(
+            http,
+            "/v1/holds/" + JSON.readTree(held.body()).get("hold_id").asString() + "/capture",
+            "{\"amount\":" + actual.toPlainString() + "}");
+        spend = spend.add(actual);
+        excess = excess.add(actual.subtract(hold).max(BigDecimal.ZERO));
       }
-      assertThat(held.statusCode()).as(held.body()).isEqualTo(201);
-      BigDecimal actual =
-          hold.multiply(BigDecimal.valueOf(ThreadLocalRandom.current().nextInt(50, percent + 1)))
-              .movePointLeft(2);
-      post(
-          http,
-          base + "/v1/holds/" + JSON.readTree(held.body()).get("hold_id").asString() + "/capture",
-          key,
-          "{\"amount\":" + actual.toPlainString() + "}");
-      spend = spend.add(actual);
-      excess = excess.add(actual.subtract(hold).max(BigDecimal.ZERO));
     }
   }
 
@@ -255,25 +250,5 @@ class HoldsBenchmark {
       throw new AssertionError("the daemon closed a keep-alive connection");
     }
     return JSON.readTree(response.body());
-  }
-
-  private static JsonNode post(HttpClient http, String url, String key, String body)
-      throws Exception {
-    HttpResponse<String> response = send(http, url, key, body);
-    if (response.statusCode() != 200 && response.statusCode() != 201) {
-      throw new AssertionError(url + " answered " + response.statusCode() + " " + response.body());
-    }
-    return JSON.readTree(response.body());
-  }
-
-  private static HttpResponse<String> send(HttpClient http, String url, String key, String body)
-      throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(url))
-            .header("Authorization", "Bearer " + key)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }
