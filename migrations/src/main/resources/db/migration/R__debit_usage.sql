@@ -28,6 +28,15 @@
 -- snapshot, so once the wallet lock is held, a block or a posting with the same reference
 -- committed by whoever held that lock before is seen.
 
+-- Month-to-date spend after a debit of p_amount in p_month, the rule above in one place for every
+-- debit made in SQL (debit_usage, capture_hold); spend_month becomes GREATEST(spend_month, p_month).
+CREATE OR REPLACE FUNCTION month_spend_after(
+    spend_month DATE, spend_month_to_date NUMERIC, p_month DATE, p_amount NUMERIC)
+    RETURNS NUMERIC LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN spend_month IS NULL OR p_month > spend_month THEN p_amount
+                ELSE spend_month_to_date + p_amount END
+$$;
+
 CREATE OR REPLACE FUNCTION debit_usage(
     p_account_id  TEXT,
     p_amount      NUMERIC,
@@ -90,9 +99,8 @@ BEGIN
         UPDATE wallets w
            SET balance = debit_usage.balance - p_amount,
                updated_at = p_at,
-               spend_month_to_date = CASE WHEN w.spend_month IS NULL OR p_month > w.spend_month
-                                          THEN p_amount
-                                          ELSE w.spend_month_to_date + p_amount END,
+               spend_month_to_date = month_spend_after(w.spend_month, w.spend_month_to_date,
+                                                       p_month, p_amount),
                spend_month = GREATEST(w.spend_month, p_month)
          WHERE w.account_id = p_account_id;
         INSERT INTO wallet_transactions AS t

@@ -208,56 +208,6 @@ public final class Wallets {
   // Holds.
 
   /**
-   * What decides a new hold, read under the wallet's row lock (taken first, in a statement of its
-   * own, so that the read sees a block committed by the lock's previous holder).
-   *
-   * @param blockedReason null unless the account is blocked
-   * @param spendThisMonth month-to-date spend if the counter is in {@code month} or later, else 0
-   */
-  public record HoldState(
-      BigDecimal balance,
-      BigDecimal held,
-      String currency,
-      String blockedReason,
-      boolean blockingLimit,
-      BigDecimal limit,
-      BigDecimal spendThisMonth) {
-
-    public BigDecimal available() {
-      return balance.subtract(held);
-    }
-  }
-
-  /** Locks the wallet and reads what decides a hold; empty when there is no such wallet. */
-  public Optional<HoldState> lockHoldState(String accountId, java.time.LocalDate month) {
-    if (!lockForUpdate(accountId)) {
-      return Optional.empty();
-    }
-    return db.jdbc()
-        .sql(
-            "SELECT w.balance, w.held, w.currency,"
-                + " CASE WHEN a.status = 'blocked' THEN a.blocked_reason END AS blocked_reason,"
-                + " w.spending_limit_enabled AND w.spending_limit_action = 'block' AS blocking,"
-                + " w.spending_limit_monthly,"
-                // A counter a month ahead (a debit dated in the next month, or a node whose
-                // clock is ahead) still counts: the ledger keeps adding this month's usage to it.
-                + " CASE WHEN w.spend_month >= ? THEN w.spend_month_to_date ELSE 0 END AS spend"
-                + " FROM wallets w JOIN accounts a ON a.id = w.account_id WHERE w.account_id = ?")
-        .params(Date.valueOf(month), accountId)
-        .query(
-            (rs, row) ->
-                new HoldState(
-                    rs.getBigDecimal("balance"),
-                    rs.getBigDecimal("held"),
-                    rs.getString("currency"),
-                    rs.getString("blocked_reason"),
-                    rs.getBoolean("blocking"),
-                    rs.getBigDecimal("spending_limit_monthly"),
-                    rs.getBigDecimal("spend")))
-        .optional();
-  }
-
-  /**
    * Reserves {@code amount} (positive) or gives back {@code -amount} of the balance for a hold,
    * under the wallet's row lock the caller holds. Fires {@code wallets_watch}: a hold that takes
    * the available balance below a threshold wakes auto top-up and alerts at once.

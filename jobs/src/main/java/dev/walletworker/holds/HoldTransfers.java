@@ -2,14 +2,12 @@ package dev.walletworker.holds;
 
 import dev.walletworker.Amounts;
 import dev.walletworker.ErrorType;
+import dev.walletworker.Ids;
 import dev.walletworker.Texts;
 import dev.walletworker.WalletException;
 import dev.walletworker.account.Wallets;
-import dev.walletworker.account.Wallets.HoldState;
 import dev.walletworker.db.Database;
-import dev.walletworker.ledger.Ledger;
 import dev.walletworker.ledger.UsageDetail;
-import dev.walletworker.ledger.WalletTransaction;
 import dev.walletworker.metering.ModelPrices;
 import dev.walletworker.metering.Price;
 import java.math.BigDecimal;
@@ -50,16 +48,13 @@ public final class HoldTransfers {
   private final Database db;
   private final Holds holds;
   private final Wallets wallets;
-  private final Ledger ledger;
   private final ModelPrices prices;
   private final Clock clock;
 
-  public HoldTransfers(
-      Database db, Holds holds, Wallets wallets, Ledger ledger, ModelPrices prices, Clock clock) {
+  public HoldTransfers(Database db, Holds holds, Wallets wallets, ModelPrices prices, Clock clock) {
     this.db = db;
     this.holds = holds;
     this.wallets = wallets;
-    this.ledger = ledger;
     this.prices = prices;
     this.clock = clock;
   }
@@ -126,124 +121,112 @@ public final class HoldTransfers {
       Amounts.requirePositive(Amounts.checkRange(request.amount(), "amount"), "amount");
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    return db.inTransaction(
-        () -> {
-          Optional<Hold> earlier = holds.findByRequest(accountId, requestId);
-          if (earlier.isPresent()) {
-            return replay(earlier.get(), request);
-          }
-          Price price = null;
-          BigDecimal amount = request.amount();
-          if (priced) {
-            price =
-                prices.list(request.model(), now).stream()
-                    .findFirst()
-                    .orElseThrow(
-                        () ->
-                            invalid(
-                                "unknown model "
-                                    + Texts.abbreviate(request.model())
-                                    + ": no price is in force for it",
-                                "model"));
-            amount = price.cost(request.maxInputTokens(), request.maxOutputTokens(), 0);
-            if (amount.signum() == 0) {
-              throw invalid(
-                  "the worst case costs 0.00 at price " + price.id() + ": nothing to hold",
-                  "max_output_tokens");
-            }
-          }
-          HoldState state =
-              wallets
-                  .lockHoldState(accountId, month(now))
-                  .orElseThrow(
-                      () ->
-                          new WalletException(
-                              ErrorType.ACCOUNT_NOT_FOUND,
-                              "No account " + Texts.abbreviate(accountId),
-                              "account_id"));
-          // Under the wallet's lock: a hold made for the same id meanwhile is seen now.
-          earlier = holds.findByRequest(accountId, requestId);
-          if (earlier.isPresent()) {
-            return replay(earlier.get(), request);
-          }
-          refuseIfNotAllowed(accountId, amount, state);
-          Hold hold =
-              new Hold(
-                  Holds.newId(),
-                  accountId,
-                  requestId,
-                  HoldStatus.HELD,
-                  amount,
-                  price == null ? null : price.model(),
-                  price == null ? null : price.id(),
-                  priced ? request.maxInputTokens() : null,
-                  priced ? request.maxOutputTokens() : null,
-                  now,
-                  now.plus(expiresIn),
-                  null,
-                  null,
-                  null,
-                  null);
-          holds.insert(hold);
-          wallets.changeHeld(accountId, amount, now);
-          log.info(
-              "hold created account={} hold={} amount={} expires_at={}",
-              accountId,
-              hold.id(),
-              Amounts.format(amount),
-              hold.expiresAt());
-          return new Created(
-              holds.find(hold.id()).orElseThrow(),
-              false,
-              state.available().subtract(amount),
-              state.held().add(amount));
-        });
-  }
-
-  private void refuseIfNotAllowed(String accountId, BigDecimal amount, HoldState state) {
-    if (state.blockedReason() != null) {
-      throw new WalletException(
-          ErrorType.ACCOUNT_BLOCKED,
-          "Account "
-              + accountId
-              + " is blocked ("
-              + state.blockedReason()
-              + "): nothing can be held",
-          "account_id");
-    }
-    if (state.available().compareTo(amount) < 0) {
-      throw new WalletException(
-          ErrorType.INSUFFICIENT_FUNDS,
-          "Insufficient funds: available balance is "
-              + Amounts.format(state.available())
-              + " (balance "
-              + Amounts.format(state.balance())
-              + ", held "
-              + Amounts.format(state.held())
-              + "), the hold is "
-              + Amounts.format(amount),
-          "amount");
-    }
-    // Captured spend and what active holds may still spend, so that traffic that holds first
-    // cannot overshoot a blocking limit by more than its captures exceed their holds.
-    if (state.blockingLimit() && state.limit() != null) {
-      BigDecimal committed = state.spendThisMonth().add(state.held());
-      if (committed.add(amount).compareTo(state.limit()) > 0) {
-        throw new WalletException(
-            ErrorType.SPENDING_LIMIT,
-            "The monthly spending limit of "
-                + Amounts.format(state.limit())
-                + " "
-                + state.currency()
-                + " would be passed: spent this month "
-                + Amounts.format(state.spendThisMonth())
-                + ", held "
-                + Amounts.format(state.held())
-                + ", the hold is "
-                + Amounts.format(amount),
-            "amount");
+    Price price = null;
+    BigDecimal amount = request.amount();
+    if (priced) {
+      price =
+          prices.list(request.model(), now).stream()
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      invalid(
+                          "unknown model "
+                              + Texts.abbreviate(request.model())
+                              + ": no price is in force for it",
+                          "model"));
+      amount = price.cost(request.maxInputTokens(), request.maxOutputTokens(), 0);
+      if (amount.signum() == 0) {
+        throw invalid(
+            "the worst case costs 0.00 at price " + price.id() + ": nothing to hold",
+            "max_output_tokens");
       }
     }
+    Hold asked =
+        new Hold(
+            Holds.newId(),
+            accountId,
+            requestId,
+            HoldStatus.HELD,
+            amount,
+            price == null ? null : price.model(),
+            price == null ? null : price.id(),
+            priced ? request.maxInputTokens() : null,
+            priced ? request.maxOutputTokens() : null,
+            now,
+            now.plus(expiresIn),
+            null,
+            null,
+            null,
+            null);
+    Holds.Creation made = holds.create(asked, month(now));
+    switch (made.outcome()) {
+      case "held" -> {
+        Hold hold = made.hold();
+        log.info(
+            "hold created account={} hold={} amount={} expires_at={}",
+            accountId,
+            hold.id(),
+            Amounts.format(amount),
+            hold.expiresAt());
+        return new Created(
+            hold,
+            false,
+            made.balance().subtract(made.held()).subtract(amount),
+            made.held().add(amount));
+      }
+      case "replay" -> {
+        refuseIfAnother(made.hold(), request);
+        return new Created(made.hold(), true, made.balance().subtract(made.held()), made.held());
+      }
+      default -> throw refusal(made, accountId, amount);
+    }
+  }
+
+  /** The words of {@code create_hold}'s refusal, from the wallet as it decided. */
+  private static WalletException refusal(Holds.Creation made, String accountId, BigDecimal amount) {
+    return switch (made.outcome()) {
+      case "account_not_found" ->
+          new WalletException(
+              ErrorType.ACCOUNT_NOT_FOUND,
+              "No account " + Texts.abbreviate(accountId),
+              "account_id");
+      case "account_blocked" ->
+          new WalletException(
+              ErrorType.ACCOUNT_BLOCKED,
+              "Account "
+                  + accountId
+                  + " is blocked ("
+                  + made.blockedReason()
+                  + "): nothing can be held",
+              "account_id");
+      case "insufficient_funds" ->
+          new WalletException(
+              ErrorType.INSUFFICIENT_FUNDS,
+              "Insufficient funds: available balance is "
+                  + Amounts.format(made.balance().subtract(made.held()))
+                  + " (balance "
+                  + Amounts.format(made.balance())
+                  + ", held "
+                  + Amounts.format(made.held())
+                  + "), the hold is "
+                  + Amounts.format(amount),
+              "amount");
+      case "spending_limit" ->
+          new WalletException(
+              ErrorType.SPENDING_LIMIT,
+              "The monthly spending limit of "
+                  + Amounts.format(made.blockingLimit())
+                  + " "
+                  + made.currency()
+                  + " would be passed: spent this month "
+                  + Amounts.format(made.monthSpend())
+                  + ", held "
+                  + Amounts.format(made.held())
+                  + ", the hold is "
+                  + Amounts.format(amount),
+              "amount");
+      default -> throw new IllegalStateException("create_hold answered " + made.outcome());
+    };
   }
 
   /**
@@ -282,47 +265,41 @@ public final class HoldTransfers {
       cost = Amounts.requireNonNegative(Amounts.checkRange(actual.amount(), "amount"), "amount");
     }
     String description = found.model() == null ? "API usage" : "API usage - " + found.model();
-    UsageDetail usage = detail;
-    return db.inTransaction(
-        () -> {
-          wallets.lockForUpdate(found.accountId());
-          Hold hold = holds.lock(holdId).orElseThrow();
-          Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-          switch (hold.status()) {
-            case CAPTURED -> {
-              return capturedBefore(hold);
-            }
-            case RELEASED ->
-                throw new WalletException(
-                    ErrorType.HOLD_SETTLED,
-                    "Hold " + hold.id() + " was released: it can no longer be captured",
-                    "hold_id");
-            default -> {}
-          }
-          // An expired hold reserves nothing any more: its late capture releases nothing.
-          BigDecimal release = hold.status() == HoldStatus.HELD ? hold.amount() : BigDecimal.ZERO;
-          String transactionId = null;
-          BigDecimal balanceAfter = null;
-          if (cost.signum() > 0) {
-            WalletTransaction row =
-                ledger.postCapture(hold.accountId(), hold.id(), cost, release, description, usage);
-            transactionId = row.id();
-            balanceAfter = row.balanceAfter();
-          } else if (release.signum() > 0) {
-            wallets.changeHeld(hold.accountId(), release.negate(), now);
-          }
-          holds.captured(hold.id(), cost, transactionId, now);
-          log.info(
-              "hold captured account={} hold={} amount={} held={} txn={}{}",
-              hold.accountId(),
-              hold.id(),
-              Amounts.format(cost),
-              Amounts.format(hold.amount()),
-              transactionId,
-              hold.status() == HoldStatus.EXPIRED ? " late=true" : "");
-          return new Captured(
-              holds.find(hold.id()).orElseThrow(), cost, transactionId, balanceAfter, false);
-        });
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    Holds.Capture done =
+        holds.capture(
+            found.id(),
+            found.accountId(),
+            cost,
+            Ids.newTransactionId(),
+            description,
+            detail,
+            now,
+            month(now));
+    Hold hold = done.hold();
+    switch (done.outcome()) {
+      case "captured" -> {
+        log.info(
+            "hold captured account={} hold={} amount={} held={} txn={}{}",
+            hold.accountId(),
+            hold.id(),
+            Amounts.format(cost),
+            Amounts.format(hold.amount()),
+            hold.transactionId(),
+            hold.expiredAt() != null ? " late=true" : "");
+        return new Captured(hold, cost, hold.transactionId(), done.balanceAfter(), false);
+      }
+      case "replay" -> {
+        return new Captured(
+            hold, hold.capturedAmount(), hold.transactionId(), done.balanceAfter(), true);
+      }
+      case "released" ->
+          throw new WalletException(
+              ErrorType.HOLD_SETTLED,
+              "Hold " + hold.id() + " was released: it can no longer be captured",
+              "hold_id");
+      default -> throw new IllegalStateException("capture_hold answered " + done.outcome());
+    }
   }
 
   /**
@@ -450,12 +427,13 @@ public final class HoldTransfers {
   }
 
   /**
-   * The hold made earlier for this request id, if the request asks for the same hold: the same
-   * amount, or the same model and most tokens (a retry). Another body under the same id is refused
-   * ({@code reference_conflict}, as {@code /v1/usage} refuses an id reused for another amount):
-   * answering the old hold would let the caller believe its new worst case is reserved.
+   * Refuses a request id reused for another hold: the same amount, or the same model and most
+   * tokens, is a retry (answered with the earlier hold, whatever it became); another body under the
+   * same id is refused ({@code reference_conflict}, as {@code /v1/usage} refuses an id reused for
+   * another amount): answering the old hold would let the caller believe its new worst case is
+   * reserved.
    */
-  private Created replay(Hold hold, NewHold request) {
+  private static void refuseIfAnother(Hold hold, NewHold request) {
     boolean same =
         request.model() == null
             ? hold.model() == null && hold.amount().compareTo(request.amount()) == 0
@@ -480,17 +458,6 @@ public final class HoldTransfers {
               + "): a different hold needs a new id",
           "id");
     }
-    var balances = wallets.balances(hold.accountId()).orElseThrow();
-    return new Created(
-        hold, true, (BigDecimal) balances.get("available"), (BigDecimal) balances.get("held"));
-  }
-
-  private Captured capturedBefore(Hold hold) {
-    BigDecimal balanceAfter =
-        hold.transactionId() == null
-            ? null
-            : ledger.find(hold.accountId(), hold.transactionId()).orElseThrow().balanceAfter();
-    return new Captured(hold, hold.capturedAmount(), hold.transactionId(), balanceAfter, true);
   }
 
   private Hold find(String holdId, String accountId) {

@@ -2,11 +2,15 @@ package dev.walletworker.holds;
 
 import dev.walletworker.Ids;
 import dev.walletworker.db.Database;
+import dev.walletworker.ledger.UsageDetail;
 import java.math.BigDecimal;
+import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,13 +30,28 @@ public final class Holds {
     return "hold_" + Ids.random(24);
   }
 
-  /** Inserts a new active hold; runs in the caller's transaction, under the wallet's lock. */
-  void insert(Hold hold) {
-    db.jdbc()
-        .sql(
-            "INSERT INTO holds (id, account_id, request_id, status, amount, model, price_id,"
-                + " max_input_tokens, max_output_tokens, created_at, expires_at)"
-                + " VALUES (?, ?, ?, 'held', ?, ?, ?, ?, ?, ?, ?)")
+  /**
+   * What {@code create_hold} decided (R__hold_transfers.sql): its outcome, the wallet as the
+   * decision saw it (null without a wallet), and the hold, new or made earlier for the request id
+   * (null when refused).
+   */
+  record Creation(
+      String outcome,
+      BigDecimal balance,
+      BigDecimal held,
+      String currency,
+      String blockedReason,
+      BigDecimal blockingLimit,
+      BigDecimal monthSpend,
+      Hold hold) {}
+
+  /**
+   * Makes {@code hold} (its id, request, amount, price and times) if the wallet allows it, or finds
+   * the one made earlier for its request id: one statement, its own transaction.
+   */
+  Creation create(Hold hold, LocalDate month) {
+    return db.jdbc()
+        .sql("SELECT * FROM create_hold(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             hold.id(),
             hold.accountId(),
@@ -43,23 +62,72 @@ public final class Holds {
             hold.maxInputTokens(),
             hold.maxOutputTokens(),
             Timestamp.from(hold.createdAt()),
-            Timestamp.from(hold.expiresAt()))
-        .update();
+            Timestamp.from(hold.expiresAt()),
+            Date.valueOf(month))
+        .query(
+            (rs, row) ->
+                new Creation(
+                    rs.getString("outcome"),
+                    rs.getBigDecimal("balance"),
+                    rs.getBigDecimal("wallet_held"),
+                    rs.getString("currency"),
+                    rs.getString("blocked_reason"),
+                    rs.getBigDecimal("blocking_limit"),
+                    rs.getBigDecimal("month_spend"),
+                    rs.getString("id") == null ? null : map(rs, row)))
+        .single();
+  }
+
+  /**
+   * What {@code capture_hold} decided: its outcome, what it released, the hold as it is now (null
+   * when not found) and its usage row's balance after.
+   */
+  record Capture(String outcome, BigDecimal released, Hold hold, BigDecimal balanceAfter) {}
+
+  /**
+   * Captures the hold for {@code cost} (posting one usage row, {@code transactionId}, with {@code
+   * description} and {@code detail} when above 0) and releases what it still reserved: one
+   * statement, its own transaction.
+   */
+  Capture capture(
+      String holdId,
+      String accountId,
+      BigDecimal cost,
+      String transactionId,
+      String description,
+      UsageDetail detail,
+      Instant at,
+      LocalDate month) {
+    return db.jdbc()
+        .sql("SELECT * FROM capture_hold(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            Arrays.asList(
+                holdId,
+                accountId,
+                cost,
+                transactionId,
+                description,
+                detail == null ? null : detail.model(),
+                detail == null ? null : detail.inputTokens(),
+                detail == null ? null : detail.outputTokens(),
+                detail == null ? null : detail.cachedInputTokens(),
+                detail == null ? null : detail.priceId(),
+                Timestamp.from(at),
+                Date.valueOf(month)))
+        .query(
+            (rs, row) ->
+                new Capture(
+                    rs.getString("outcome"),
+                    rs.getBigDecimal("released"),
+                    rs.getString("id") == null ? null : map(rs, row),
+                    rs.getBigDecimal("balance_after")))
+        .single();
   }
 
   public Optional<Hold> find(String holdId) {
     return db.jdbc()
         .sql("SELECT * FROM holds WHERE id = ?")
         .param(holdId)
-        .query(Holds::map)
-        .optional();
-  }
-
-  /** The account's hold made for the caller's {@code requestId}. */
-  Optional<Hold> findByRequest(String accountId, String requestId) {
-    return db.jdbc()
-        .sql("SELECT * FROM holds WHERE account_id = ? AND request_id = ?")
-        .params(accountId, requestId)
         .query(Holds::map)
         .optional();
   }
@@ -81,16 +149,6 @@ public final class Holds {
                 + " expired_at = CASE WHEN ? = 'expired' THEN ? ELSE expired_at END"
                 + " WHERE id = ?")
         .params(status.code(), Timestamp.from(at), status.code(), Timestamp.from(at), holdId)
-        .update();
-  }
-
-  /** The hold was captured for {@code amount} by the usage row {@code transactionId} (or none). */
-  void captured(String holdId, BigDecimal amount, String transactionId, Instant at) {
-    db.jdbc()
-        .sql(
-            "UPDATE holds SET status = 'captured', settled_at = ?, captured_amount = ?,"
-                + " transaction_id = ? WHERE id = ?")
-        .params(Timestamp.from(at), amount, transactionId, holdId)
         .update();
   }
 

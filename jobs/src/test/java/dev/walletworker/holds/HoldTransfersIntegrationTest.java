@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,7 +42,7 @@ class HoldTransfersIntegrationTest {
   private final Wallets wallets = new Wallets(db.database());
   private final Holds holds = new Holds(db.database());
   private final HoldTransfers transfers =
-      new HoldTransfers(db.database(), holds, wallets, ledger, prices, clock);
+      new HoldTransfers(db.database(), holds, wallets, prices, clock);
   private String account;
 
   @BeforeEach
@@ -293,6 +295,48 @@ class HoldTransfersIntegrationTest {
         .isEqualTo(ErrorType.INVALID_REQUEST);
     assertThat(db.jdbc().sql("SELECT count(*) FROM holds").query(Long.class).single()).isZero();
     assertThat(wallet().get("held")).isEqualTo(new BigDecimal("0.000000"));
+  }
+
+  @Test
+  void aBlockCommittedWhileAHoldWaitsForTheWalletIsSeen() throws Exception {
+    // The block holds the wallet's lock while the hold waits for it: once it commits, the hold
+    // must read the account as it is now, not as it was when it began to wait.
+    CompletableFuture<ErrorType> hold = new CompletableFuture<>();
+    boolean waited =
+        db.database()
+            .inTransaction(
+                () -> {
+                  accounts.block(account, "fraud review");
+                  new Thread(
+                          () -> {
+                            try {
+                              hold.complete(
+                                  refusal(() -> transfers.hold(amount("r", account, "1.00"))));
+                            } catch (Throwable e) {
+                              hold.completeExceptionally(e);
+                            }
+                          })
+                      .start();
+                  long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                  while (System.nanoTime() < deadline) {
+                    // The activity view is read once per transaction unless cleared.
+                    db.jdbc().sql("SELECT pg_stat_clear_snapshot()").query(rs -> {});
+                    if (db.jdbc()
+                            .sql(
+                                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type ="
+                                    + " 'Lock' AND query LIKE '%create_hold%'")
+                            .query(Long.class)
+                            .single()
+                        == 1) {
+                      return true;
+                    }
+                    Thread.onSpinWait();
+                  }
+                  return false;
+                });
+    assertThat(waited).as("the hold waited for the wallet's lock").isTrue();
+    assertThat(hold.get(10, TimeUnit.SECONDS)).isEqualTo(ErrorType.ACCOUNT_BLOCKED);
+    assertThat(db.jdbc().sql("SELECT count(*) FROM holds").query(Long.class).single()).isZero();
   }
 
   @Test

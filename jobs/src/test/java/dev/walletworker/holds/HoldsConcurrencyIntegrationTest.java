@@ -47,7 +47,6 @@ class HoldsConcurrencyIntegrationTest {
           db.database(),
           new Holds(db.database()),
           new Wallets(db.database()),
-          ledger,
           new ModelPrices(db.database(), clock),
           clock);
 
@@ -76,7 +75,6 @@ class HoldsConcurrencyIntegrationTest {
             db.database(),
             new Holds(db.database()),
             new Wallets(db.database()),
-            new Ledger(db.database(), ahead),
             new ModelPrices(db.database(), ahead),
             ahead);
     java.util.concurrent.atomic.AtomicBoolean running =

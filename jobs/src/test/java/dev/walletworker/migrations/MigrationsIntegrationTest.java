@@ -96,7 +96,7 @@ class MigrationsIntegrationTest {
     sql.sql("UPDATE wallets SET balance = 5").update();
     assertThat(sql.sql("SELECT balance FROM wallets").query(java.math.BigDecimal.class).single())
         .isEqualByComparingTo("5");
-    // Below zero only as far as captures took it (what Ledger.postCapture records).
+    // Below zero only as far as captures took it (what capture_hold records).
     sql.sql("UPDATE wallets SET capture_overdraft = 2, balance = -2").update();
     assertThatThrownBy(() -> sql.sql("UPDATE wallets SET balance = -2.000001").update())
         .isInstanceOf(DataIntegrityViolationException.class);

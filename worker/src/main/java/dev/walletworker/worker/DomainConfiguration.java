@@ -88,7 +88,7 @@ public class DomainConfiguration {
   @Bean
   HoldTransfers holdTransfers(
       Database database, Holds holds, Ledger ledger, ModelPrices prices, Clock clock) {
-    return new HoldTransfers(database, holds, new Wallets(database), ledger, prices, clock);
+    return new HoldTransfers(database, holds, new Wallets(database), prices, clock);
   }
 
   @Bean

@@ -1642,7 +1642,6 @@ class BadInputIntegrationTest {
               db.database(),
               new dev.walletworker.holds.Holds(db.database()),
               new dev.walletworker.account.Wallets(db.database()),
-              new Ledger(db.database(), clock),
               new ModelPrices(db.database(), clock),
               clock);
       switch (setup) {

@@ -66,25 +66,30 @@ class HoldsBenchmark {
                 "LOW_BALANCE_ALERTS_CRON", "0 0 0 1 1 ? 2099",
                 "BUDGET_ENFORCEMENT_CRON", "0 0 0 1 1 ? 2099"))) {
       String base = "http://127.0.0.1:" + daemon.apiPort();
-      run(base, key, ids, false, 3); // warm-up
-      Figure usage = run(base, key, ids, false, SECONDS);
-      Figure holds = run(base, key, ids, true, SECONDS);
+      long pid = daemon.pid();
+      run(base, key, ids, false, 3, pid); // warm-up
+      Figure usage = run(base, key, ids, false, SECONDS, pid);
+      Figure holds = run(base, key, ids, true, SECONDS, pid);
       double ratio = holds.perSecond() / usage.perSecond();
       report.append(
           String.format(
               "holds vs usage over %d s each, %d connections, %d wallets (one served call per"
                   + " request each way):%n"
                   + "  POST /v1/usage (1 event):   %,8.0f events/s   p99 %d ms%n"
+                  + "    %s%n"
                   + "  hold + capture:             %,8.0f pairs/s    p99 hold %d ms, capture %d ms%n"
+                  + "    %s%n"
                   + "  pairs / events: %.2f (target >= 0.5: %s)%n",
               SECONDS,
               CONNECTIONS,
               ACCOUNTS,
               usage.perSecond(),
               usage.p99First(),
+              usage.cores(),
               holds.perSecond(),
               holds.p99First(),
               holds.p99Second(),
+              holds.cores(),
               ratio,
               BenchmarkReport.verdict(ratio >= 0.5)));
 
@@ -131,10 +136,14 @@ class HoldsBenchmark {
     BenchmarkReport.publish("holds", report.toString());
   }
 
-  /** Requests (or pairs) per second, and the p99 of their first and second call. */
-  record Figure(double perSecond, long p99First, long p99Second) {}
+  /**
+   * Requests (or pairs) per second, the p99 of their first and second call, and the cores the
+   * daemon, PostgreSQL and the client (this process) used meanwhile.
+   */
+  record Figure(double perSecond, long p99First, long p99Second, String cores) {}
 
-  private static Figure run(String base, String key, List<String> ids, boolean holds, int seconds)
+  private static Figure run(
+      String base, String key, List<String> ids, boolean holds, int seconds, long daemon)
       throws Exception {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     AtomicLong count = new AtomicLong();
@@ -143,6 +152,7 @@ class HoldsBenchmark {
     ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
     List<Future<?>> work = new ArrayList<>();
     long started = System.nanoTime();
+    CpuShares.Reading from = CpuShares.read(daemon, ProcessHandle.current().pid());
     for (int c = 0; c < CONNECTIONS; c++) {
       int connection = c;
       work.add(
@@ -199,12 +209,14 @@ class HoldsBenchmark {
     for (Future<?> f : work) {
       f.get();
     }
+    String cores = CpuShares.between(from, CpuShares.read(daemon, ProcessHandle.current().pid()));
     pool.shutdown();
     double elapsed = (System.nanoTime() - started) / 1e9;
     return new Figure(
         count.get() / elapsed,
         BenchmarkReport.percentile(first, 99),
-        second.isEmpty() ? 0 : BenchmarkReport.percentile(second, 99));
+        second.isEmpty() ? 0 : BenchmarkReport.percentile(second, 99),
+        cores);
   }
 
   /**

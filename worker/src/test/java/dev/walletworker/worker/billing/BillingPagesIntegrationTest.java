@@ -110,7 +110,6 @@ class BillingPagesIntegrationTest {
             db.database(),
             new dev.walletworker.holds.Holds(db.database()),
             new dev.walletworker.account.Wallets(db.database()),
-            ledger,
             new dev.walletworker.metering.ModelPrices(db.database(), clock),
             clock)
         .hold(

@@ -33,7 +33,6 @@ class HoldsCliIntegrationTest {
           db.database(),
           new Holds(db.database()),
           new Wallets(db.database()),
-          new Ledger(db.database(), clock),
           new ModelPrices(db.database(), anHourAgo),
           anHourAgo);
 

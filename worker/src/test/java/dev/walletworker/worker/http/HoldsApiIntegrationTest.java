@@ -209,7 +209,6 @@ class HoldsApiIntegrationTest {
             db.database(),
             new Holds(db.database()),
             new Wallets(db.database()),
-            new Ledger(db.database(), later),
             new ModelPrices(db.database(), later),
             later)
         .expireDue(10);

@@ -129,7 +129,6 @@ class OpenApiIntegrationTest {
                 db.database(),
                 new Holds(db.database()),
                 new Wallets(db.database()),
-                new Ledger(db.database(), clock),
                 new ModelPrices(db.database(), clock),
                 clock)
             .hold(

@@ -259,7 +259,6 @@ class OpsConsoleIntegrationTest {
             db.database(),
             new Holds(db.database()),
             new Wallets(db.database()),
-            new Ledger(db.database(), past),
             new ModelPrices(db.database(), past),
             past);
     hold(then, "req-stuck", "1.00", Duration.ofMinutes(2));

@@ -36,7 +36,6 @@ class HoldExpiryProcessIntegrationTest {
           db.database(),
           holds,
           new Wallets(db.database()),
-          new Ledger(db.database(), clock),
           new ModelPrices(db.database(), clock),
           clock);
 
