@@ -24,6 +24,11 @@ class ApiErrors {
 
   @ExceptionHandler(WalletException.class)
   ResponseEntity<String> wallet(WalletException e) {
+    return refusal(e);
+  }
+
+  /** A refusal of the domain, with its status (also for endpoints served without Spring MVC). */
+  static ResponseEntity<String> refusal(WalletException e) {
     HttpStatus status =
         switch (e.type()) {
           case ACCOUNT_NOT_FOUND, HOLD_NOT_FOUND -> HttpStatus.NOT_FOUND;
@@ -50,8 +55,11 @@ class ApiErrors {
 
   @ExceptionHandler(NoResourceFoundException.class)
   ResponseEntity<String> notFound(NoResourceFoundException e) {
-    return ApiJson.error(
-        HttpStatus.NOT_FOUND, "not_found", "No such endpoint: " + e.getResourcePath(), null);
+    return noSuchEndpoint(e.getResourcePath());
+  }
+
+  static ResponseEntity<String> noSuchEndpoint(String path) {
+    return ApiJson.error(HttpStatus.NOT_FOUND, "not_found", "No such endpoint: " + path, null);
   }
 
   @ExceptionHandler(Exception.class)

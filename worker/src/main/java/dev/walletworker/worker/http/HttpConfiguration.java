@@ -2,6 +2,7 @@ package dev.walletworker.worker.http;
 
 import dev.walletworker.account.Accounts;
 import dev.walletworker.account.ApiKeys;
+import dev.walletworker.holds.HoldTransfers;
 import dev.walletworker.metering.ServiceKeys;
 import dev.walletworker.metering.UsageGroupCommit;
 import dev.walletworker.metering.UsageRecorder;
@@ -29,7 +30,6 @@ import org.springframework.web.servlet.DispatcherServlet;
   StripeWebhookController.class,
   WalletApiController.class,
   UsageController.class,
-  HoldsController.class,
   OpenApiController.class,
   ApiErrors.class
 })
@@ -54,6 +54,7 @@ public class HttpConfiguration {
   FilterRegistrationBean<MeteringApiFilter> meteringApiFilter(
       FilterRegistrationBean<ApiAuthFilter> apiAuthFilter,
       UsageGroupCommit commit,
+      HoldTransfers transfers,
       WorkerProperties properties,
       Clock clock,
       ObjectProvider<MeterRegistry> metrics,
@@ -64,6 +65,7 @@ public class HttpConfiguration {
             new MeteringApiFilter(
                 apiAuthFilter.getFilter(),
                 new UsageEndpoint(commit, properties.metering(), clock, registry),
+                new HoldsEndpoint(transfers, properties.metering()),
                 dispatcher,
                 registry));
     registration.addUrlPatterns(MeteringApiFilter.PATTERNS);

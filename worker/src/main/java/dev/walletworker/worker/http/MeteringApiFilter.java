@@ -24,10 +24,11 @@ import org.springframework.http.HttpStatus;
  * Micrometer, to be most of a request's CPU (BENCHMARKS.md).
  *
  * <p>So this filter checks the service key ({@link ApiAuthFilter}'s own rule), then answers {@code
- * POST /v1/usage} itself ({@link UsageEndpoint}, without Spring MVC) and hands the other routes
- * straight to Spring MVC's dispatcher (their controllers, and {@link ApiErrors} for their errors).
- * As the chain's {@code http.server.requests} no longer sees these requests, each is timed in
- * {@code wallet.metering.requests}, by route and status.
+ * POST /v1/usage} and the holds routes itself ({@link UsageEndpoint}, {@link HoldsEndpoint},
+ * without Spring MVC) and hands the balance route straight to Spring MVC's dispatcher (its
+ * controller, and {@link ApiErrors} for its errors). As the chain's {@code http.server.requests} no
+ * longer sees these requests, each is timed in {@code wallet.metering.requests}, by route and
+ * status.
  */
 final class MeteringApiFilter extends HttpFilter {
 
@@ -40,14 +41,20 @@ final class MeteringApiFilter extends HttpFilter {
 
   private final ApiAuthFilter auth;
   private final UsageEndpoint usage;
+  private final HoldsEndpoint holds;
   private final Servlet dispatcher;
   private final MeterRegistry metrics;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   MeteringApiFilter(
-      ApiAuthFilter auth, UsageEndpoint usage, Servlet dispatcher, MeterRegistry metrics) {
+      ApiAuthFilter auth,
+      UsageEndpoint usage,
+      HoldsEndpoint holds,
+      Servlet dispatcher,
+      MeterRegistry metrics) {
     this.auth = auth;
     this.usage = usage;
+    this.holds = holds;
     this.dispatcher = dispatcher;
     this.metrics = metrics;
   }
@@ -65,6 +72,8 @@ final class MeteringApiFilter extends HttpFilter {
       }
       if (path.equals("/v1/usage")) {
         usage.serve(request, response);
+      } else if (path.equals("/v1/holds") || path.startsWith("/v1/holds/")) {
+        holds.serve(request, response);
       } else {
         dispatcher.service(request, response);
       }

@@ -296,6 +296,52 @@ class HoldsApiIntegrationTest {
         .isEqualTo("spending_limit");
   }
 
+  @Test
+  void eachRouteAnswersItsOwnMethodOnlyAndOtherPathsAre404() throws Exception {
+    String holdId =
+        JSON.readTree(
+                post(
+                        "/v1/holds",
+                        "{\"id\": \"r1\", \"account_id\": \"" + account + "\", \"amount\": 1}")
+                    .body())
+            .get("hold_id")
+            .asString();
+
+    HttpResponse<String> list = get("/v1/holds", serviceKey);
+    assertThat(list.statusCode()).isEqualTo(405);
+    assertThat(list.headers().firstValue("Allow")).hasValue("POST");
+    assertThat(JSON.readTree(list.body()).get("error").get("type").asString())
+        .isEqualTo("method_not_allowed");
+    HttpResponse<String> delete = send("DELETE", "/v1/holds/" + holdId);
+    assertThat(delete.statusCode()).isEqualTo(405);
+    assertThat(delete.headers().firstValue("Allow")).hasValue("GET,HEAD");
+    assertThat(get("/v1/holds/" + holdId + "/capture", serviceKey).statusCode()).isEqualTo(405);
+    assertThat(send("HEAD", "/v1/holds/" + holdId).statusCode()).isEqualTo(200);
+
+    for (String path :
+        new String[] {"/v1/holds/", "/v1/holds/" + holdId + "/void", "/v1/holds/a/b/capture"}) {
+      HttpResponse<String> missing = post(path, "{}");
+      assertThat(missing.statusCode()).as(path).isEqualTo(404);
+      assertThat(JSON.readTree(missing.body()).get("error").get("type").asString())
+          .isEqualTo("not_found");
+    }
+    // The key is checked before the route: no key, 401 on any of them.
+    assertThat(get("/v1/holds/" + holdId, null).statusCode()).isEqualTo(401);
+    assertThat(get("/v1/holds/" + holdId, serviceKey).statusCode()).isEqualTo(200);
+    assertThat(
+            JSON.readTree(get("/v1/holds/" + holdId, serviceKey).body()).get("status").asString())
+        .isEqualTo("held");
+  }
+
+  private HttpResponse<String> send(String method, String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Bearer " + serviceKey)
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private HttpResponse<String> post(String path, String body) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))

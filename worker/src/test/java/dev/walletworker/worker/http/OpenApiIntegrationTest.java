@@ -166,10 +166,12 @@ class OpenApiIntegrationTest {
             .forEach(m -> mapped.add(m.name() + " " + path.replace("{accountId}", "{account_id}")));
       }
     }
-    // POST /v1/usage is answered by the metering API's filter itself, without Spring MVC.
+    // POST /v1/usage and the holds routes are answered by the metering API's filter itself,
+    // without Spring MVC.
     if (app.getBeansOfType(FilterRegistrationBean.class).values().stream()
         .anyMatch(registration -> registration.getFilter() instanceof MeteringApiFilter)) {
       mapped.add("POST /v1/usage");
+      mapped.addAll(HoldsEndpoint.ROUTES);
     }
     Set<String> described = new TreeSet<>();
     DOCUMENT

@@ -1,5 +1,6 @@
 package dev.walletworker.worker.http;
 
+import dev.walletworker.WalletException;
 import dev.walletworker.holds.Hold;
 import dev.walletworker.holds.HoldTransfers;
 import dev.walletworker.holds.HoldTransfers.Actual;
@@ -8,28 +9,40 @@ import dev.walletworker.holds.HoldTransfers.Created;
 import dev.walletworker.holds.HoldTransfers.NewHold;
 import dev.walletworker.worker.WorkerProperties;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Holds, for the AI API's gateway with a service key: reserve a request's worst case before the
  * model is called ({@code POST /v1/holds}), capture the actual cost after ({@code …/capture}),
- * release it ({@code …/release}) or let it expire. See {@link HoldTransfers} for the rules.
+ * release it ({@code …/release}) or let it expire; {@code GET /v1/holds/{hold_id}}. See {@link
+ * HoldTransfers} for the rules.
+ *
+ * <p>Served by {@link MeteringApiFilter} (which has checked the key) without Spring MVC, as {@code
+ * POST /v1/usage} is: a gateway that holds first makes two of these calls around every AI API call,
+ * and MVC's dispatch was most of their CPU (BENCHMARKS.md, benchmark 10). Errors have the API's
+ * shape: {@link ApiError}s are thrown to the filter, refusals of the domain are answered as {@link
+ * ApiErrors} answers them.
  */
-@RestController
-class HoldsController {
+final class HoldsEndpoint {
+
+  /** The routes served, as the OpenAPI document names them (its test checks both agree). */
+  static final List<String> ROUTES =
+      List.of(
+          "POST /v1/holds",
+          "GET /v1/holds/{hold_id}",
+          "POST /v1/holds/{hold_id}/capture",
+          "POST /v1/holds/{hold_id}/release");
 
   private static final Set<String> CREATE_FIELDS =
       Set.of(
@@ -46,13 +59,53 @@ class HoldsController {
   private final HoldTransfers transfers;
   private final int maxBodyBytes;
 
-  HoldsController(HoldTransfers transfers, WorkerProperties properties) {
+  HoldsEndpoint(HoldTransfers transfers, WorkerProperties.Metering metering) {
     this.transfers = transfers;
-    this.maxBodyBytes = properties.metering().maxBodyBytes();
+    this.maxBodyBytes = metering.maxBodyBytes();
   }
 
-  @PostMapping("/v1/holds")
-  ResponseEntity<String> create(HttpServletRequest request) throws IOException {
+  /**
+   * Answers a request to {@code /v1/holds} or below it whose service key was accepted: the routes
+   * as Spring MVC mapped them, 405 with {@code Allow} for another method on one of them, 404 for
+   * any other path.
+   */
+  void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    String path = request.getServletPath();
+    String[] parts = path.split("/", -1); // "", "v1", "holds", hold id, action
+    ResponseEntity<String> answer;
+    try {
+      if (parts.length == 3) {
+        allow(request, response, "POST");
+        answer = create(request);
+      } else if (parts.length == 4 && !parts[3].isEmpty()) {
+        allow(request, response, "GET");
+        answer = get(parts[3]);
+      } else if (parts.length == 5 && !parts[3].isEmpty() && parts[4].equals("capture")) {
+        allow(request, response, "POST");
+        answer = capture(parts[3], request);
+      } else if (parts.length == 5 && !parts[3].isEmpty() && parts[4].equals("release")) {
+        allow(request, response, "POST");
+        answer = release(parts[3], request);
+      } else {
+        answer = ApiErrors.noSuchEndpoint(path);
+      }
+    } catch (WalletException refused) {
+      answer = ApiErrors.refusal(refused);
+    }
+    ApiJson.write(response, answer);
+  }
+
+  /** Refuses another method than the route's (HEAD goes with GET, as in Spring MVC). */
+  private static void allow(
+      HttpServletRequest request, HttpServletResponse response, String method) {
+    String asked = request.getMethod();
+    if (!asked.equals(method) && !(method.equals("GET") && asked.equals("HEAD"))) {
+      response.setHeader("Allow", method.equals("GET") ? "GET,HEAD" : method);
+      throw ApiError.methodNotAllowed(asked);
+    }
+  }
+
+  private ResponseEntity<String> create(HttpServletRequest request) throws IOException {
     JsonNode body = ApiJson.object(ApiJson.body(request, maxBodyBytes));
     ApiJson.onlyFields(body, CREATE_FIELDS, "");
     Long expiresIn = whole(body.get("expires_in"), "expires_in");
@@ -72,8 +125,7 @@ class HoldsController {
     return ApiJson.respond(created.replay() ? HttpStatus.OK : HttpStatus.CREATED, json);
   }
 
-  @PostMapping("/v1/holds/{hold_id}/capture")
-  ResponseEntity<String> capture(@PathVariable("hold_id") String holdId, HttpServletRequest request)
+  private ResponseEntity<String> capture(String holdId, HttpServletRequest request)
       throws IOException {
     JsonNode body = ApiJson.object(ApiJson.body(request, maxBodyBytes));
     ApiJson.onlyFields(body, CAPTURE_FIELDS, "");
@@ -95,8 +147,7 @@ class HoldsController {
     return ApiJson.ok(json);
   }
 
-  @PostMapping("/v1/holds/{hold_id}/release")
-  ResponseEntity<String> release(@PathVariable("hold_id") String holdId, HttpServletRequest request)
+  private ResponseEntity<String> release(String holdId, HttpServletRequest request)
       throws IOException {
     String accountId = null;
     // A release needs no body; one that is sent must be JSON (415 otherwise, as on every other
@@ -113,8 +164,7 @@ class HoldsController {
     return ApiJson.ok(json(transfers.release(holdId, accountId)));
   }
 
-  @GetMapping("/v1/holds/{hold_id}")
-  ResponseEntity<String> get(@PathVariable("hold_id") String holdId) {
+  private ResponseEntity<String> get(String holdId) {
     return ApiJson.ok(json(transfers.get(holdId, null)));
   }
 
