@@ -16,10 +16,15 @@ public class DaemonConfiguration {
 
   @Bean
   WakeUpListener wakeUpListener(
-      DataSource dataSource, JobControl control, Scheduler scheduler, WorkerProperties properties) {
+      DataSource dataSource,
+      JobControl control,
+      TimedWakeUps timed,
+      Scheduler scheduler,
+      WorkerProperties properties) {
     return new WakeUpListener(
         dataSource,
         control,
+        timed,
         scheduler,
         properties.wakeup().coalesce(),
         properties.wakeup().reconnectDelay());

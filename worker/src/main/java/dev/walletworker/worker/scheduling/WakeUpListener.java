@@ -29,6 +29,7 @@ final class WakeUpListener implements Runnable {
 
   private final DataSource dataSource;
   private final JobControl control;
+  private final TimedWakeUps timed;
   private final Scheduler scheduler;
   private final Duration coalesce;
   private final Duration reconnectDelay;
@@ -39,11 +40,13 @@ final class WakeUpListener implements Runnable {
   WakeUpListener(
       DataSource dataSource,
       JobControl control,
+      TimedWakeUps timed,
       Scheduler scheduler,
       Duration coalesce,
       Duration reconnectDelay) {
     this.dataSource = dataSource;
     this.control = control;
+    this.timed = timed;
     this.scheduler = scheduler;
     this.coalesce = coalesce;
     this.reconnectDelay = reconnectDelay;
@@ -142,7 +145,16 @@ final class WakeUpListener implements Runnable {
           // A CLI queued a run in the store. Resuming a trigger that does not exist changes
           // nothing but wakes this scheduler's thread to look at the store now.
           scheduler.resumeTrigger(TriggerKey.triggerKey("poke", "wallet"));
-        } else if (control.jobs().contains(name) && control.queueWakeUp(name)) {
+        } else if (!control.jobs().contains(name)) {
+          continue;
+        } else if (timed.timed(name)) {
+          // Work that comes due at a known time (a new hold's expiry): the timed run moves to
+          // it, the job does not run now (see TimedWakeUps).
+          java.util.Optional<java.time.Instant> at = timed.next(name);
+          if (at.isPresent() && control.runAt(name, at.get())) {
+            log.debug("timed run moved job={} at={}", name, at.get());
+          }
+        } else if (control.queueWakeUp(name)) {
           log.debug("wake-up queued job={}", name);
         }
       } catch (SchedulerException e) {

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The hold-expiry job runs at the next hold's expiry, with its cron schedule off: a hold that
- * expires sooner than every active one wakes the job, whose run schedules its next run at that
- * expiry; a later hold waits for its own time.
+ * expires sooner than every active one moves the job's timed run to its expiry (without running the
+ * job before it); a later hold waits for its own time.
  */
 class HoldExpiryProcessIntegrationTest {
 
@@ -54,8 +54,11 @@ class HoldExpiryProcessIntegrationTest {
                 Integer.toString(DaemonProcess.freePort()),
                 "HOLD_EXPIRY_CRON",
                 "0 0 0 1 1 ? 2099"))) {
+      long runsBefore = runs();
       Hold first = hold(account, "req-1", Duration.ofSeconds(4));
       Hold later = hold(account, "req-2", Duration.ofMinutes(5));
+      Thread.sleep(2_000);
+      assertThat(runs()).as("no run before the first hold is due").isEqualTo(runsBefore);
 
       await(
           "the first hold expired",
@@ -85,6 +88,16 @@ class HoldExpiryProcessIntegrationTest {
             new HoldTransfers.NewHold(
                 id, account, null, null, null, new BigDecimal("1.00"), expiresIn))
         .hold();
+  }
+
+  /** Runs of the hold-expiry job so far, from Spring Batch's history. */
+  private long runs() {
+    return db.jdbc()
+        .sql(
+            "SELECT count(*) FROM batch_job_execution e JOIN batch_job_instance i"
+                + " ON i.job_instance_id = e.job_instance_id WHERE i.job_name = 'hold-expiry'")
+        .query(Long.class)
+        .single();
   }
 
   private HoldStatus status(Hold hold) {
