@@ -31,10 +31,11 @@ import org.slf4j.LoggerFactory;
  * row and releases the rest, a release or the expiry gives it all back.
  *
  * <p>Each call is one transaction that locks the wallet row first, then the hold (the ledger's
- * order: no deadlock with debits, credits or blocks). A new hold and plain usage are checked
- * against the available balance (balance − active holds); a capture is never refused, as the usage
- * was served: above its hold it may take the balance below zero, the only way a balance becomes
- * negative.
+ * order: no deadlock with debits, credits or blocks); a hold and a capture are one statement each,
+ * whose function decides and writes, this class checking the input, pricing, wording the refusals
+ * and logging. A new hold and plain usage are checked against the available balance (balance −
+ * active holds); a capture is never refused, as the usage was served: above its hold it may take
+ * the balance below zero, the only way a balance becomes negative.
  */
 public final class HoldTransfers {
 

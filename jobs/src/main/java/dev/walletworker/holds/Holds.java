@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code holds} table: the only code with SQL against it. Its callers lock the wallet row first
- * ({@link dev.walletworker.account.Wallets}), then the hold, as the ledger does.
+ * The {@code holds} table: the only code with SQL against it, and the caller of the functions that
+ * make and capture a hold in one statement ({@code create_hold}, {@code capture_hold} in
+ * R__hold_transfers.sql). Every writer locks the wallet row first ({@link
+ * dev.walletworker.account.Wallets}), then the hold, as the ledger does.
  */
 public final class Holds {
 
