@@ -2,7 +2,8 @@
 --
 -- The hold-expiry job runs at the next hold's expiry: after each run the daemon schedules its
 -- timed run there (TimedWakeUps). A new hold that expires sooner than every active one would wait
--- for that later run (or the cron), so it NOTIFYs the job, whose run moves the timed run to it.
+-- for that later run (or the cron), so it NOTIFYs the job's name, and the daemons move the timed
+-- run to it (WakeUpListener; the job does not run before then).
 -- Under steady traffic holds expire in the order they are made: a new one is rarely the soonest,
 -- and the check is one probe of holds_active_by_expiry. The payload is the name of a registered
 -- job (WalletJobs; a test checks it).

@@ -205,6 +205,11 @@ public final class JobControl {
    * or the job is paused. One timed trigger per job, {@code timed.NAME}, apart from the wake-ups: a
    * wake-up waiting to run now does not stop a later timed run, nor a later one an earlier.
    *
+   * <p>Calls are serialised across the cluster (a transaction-scoped advisory lock on the trigger's
+   * name), as every daemon's wake-up listener and the job's own run may move it at once: the read
+   * of the trigger and its write are then one step, so a later time written last cannot replace an
+   * earlier one, and two daemons cannot both create the trigger.
+   *
    * @return whether the timed run was (re)scheduled
    */
   boolean runAt(String name, java.time.Instant at) throws SchedulerException {
@@ -214,6 +219,9 @@ public final class JobControl {
     TriggerKey key = TriggerKey.triggerKey("timed." + name, GROUP);
     return inStoreTransaction(
         () -> {
+          jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(?))")
+              .param("wallet-worker " + key)
+              .query(rs -> {});
           Trigger existing = scheduler.getTrigger(key);
           java.util.Date when = java.util.Date.from(at);
           if (existing != null

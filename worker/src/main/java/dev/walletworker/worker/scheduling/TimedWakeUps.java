@@ -9,8 +9,8 @@ import java.util.Optional;
  * When a job has work next at a known time, with no database change to NOTIFY it then: the hold
  * that expires next. After each run of such a job the daemon schedules its timed run at that time
  * ({@link JobControl#runAt}). A new hold that expires sooner than every active one NOTIFYs the job
- * (R__holds_watch.sql), whose run then moves the timed run earlier; the cron schedule stays the
- * safety net.
+ * (R__holds_watch.sql), and the daemons' wake-up listeners move the timed run to it; the cron
+ * schedule stays the safety net.
  *
  * <p>A new hold's NOTIFY only moves the timed run ({@link WakeUpListener}): running the job then
  * would find nothing due (a hold expires a second or more after it is made), and a gateway that

@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * LISTENs on {@value JobControl#CHANNEL}: the wallet trigger NOTIFYs the job to run when a wallet
  * crosses a threshold, so the job runs within moments instead of at its next cron tick. Bursts
- * coalesce into one queued run per job. The cron schedule stays the safety net: a notification lost
- * while the listener was disconnected costs latency, never an item. After a reconnect every job is
- * queued once, since notifications sent meanwhile are gone.
+ * coalesce into one queued run per job. A job whose work comes due at known times (hold-expiry, see
+ * {@link TimedWakeUps}) is not run: its timed run moves to the next due time. The cron schedule
+ * stays the safety net: a notification lost while the listener was disconnected costs latency,
+ * never an item. After a reconnect every job is dispatched once (queued, or its timed run moved),
+ * since notifications sent meanwhile are gone.
  */
 final class WakeUpListener implements Runnable {
 
@@ -157,7 +159,9 @@ final class WakeUpListener implements Runnable {
         } else if (control.queueWakeUp(name)) {
           log.debug("wake-up queued job={}", name);
         }
-      } catch (SchedulerException e) {
+      } catch (SchedulerException | RuntimeException e) {
+        // A store or database error (a pool timeout reading the next expiry) costs this wake-up,
+        // never the listener: it goes on for the next ones.
         log.warn(
             "wake-up for job={} not queued: {}; its cron run will pick the work up",
             name,
