@@ -125,21 +125,26 @@ public final class HoldTransfers {
     Price price = null;
     BigDecimal amount = request.amount();
     if (priced) {
-      price =
-          prices.list(request.model(), now).stream()
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      invalid(
-                          "unknown model "
-                              + Texts.abbreviate(request.model())
-                              + ": no price is in force for it",
-                          "model"));
-      amount = price.cost(request.maxInputTokens(), request.maxOutputTokens(), 0);
+      price = prices.list(request.model(), now).stream().findFirst().orElse(null);
+      amount =
+          price == null
+              ? BigDecimal.ZERO
+              : price.cost(request.maxInputTokens(), request.maxOutputTokens(), 0);
       if (amount.signum() == 0) {
-        throw invalid(
-            "the worst case costs 0.00 at price " + price.id() + ": nothing to hold",
-            "max_output_tokens");
+        // A retry of a hold made before the model's price changed is still answered with it.
+        Optional<Created> earlier = replayOf(accountId, requestId, request);
+        if (earlier.isPresent()) {
+          return earlier.get();
+        }
+        throw price == null
+            ? invalid(
+                "unknown model "
+                    + Texts.abbreviate(request.model())
+                    + ": no price is in force for it",
+                "model")
+            : invalid(
+                "the worst case costs 0.00 at price " + price.id() + ": nothing to hold",
+                "max_output_tokens");
       }
     }
     Hold asked =
@@ -181,6 +186,26 @@ public final class HoldTransfers {
       }
       default -> throw refusal(made, accountId, amount);
     }
+  }
+
+  /**
+   * The hold made earlier for this request id, answered as {@code create_hold} answers a replay;
+   * for a request that cannot be priced now (read without the wallet's lock: a hold is never
+   * deleted).
+   */
+  private Optional<Created> replayOf(String accountId, String requestId, NewHold request) {
+    return holds
+        .findByRequest(accountId, requestId)
+        .map(
+            hold -> {
+              refuseIfAnother(hold, request);
+              var balances = wallets.balances(accountId).orElseThrow();
+              return new Created(
+                  hold,
+                  true,
+                  (BigDecimal) balances.get("available"),
+                  (BigDecimal) balances.get("held"));
+            });
   }
 
   /** The words of {@code create_hold}'s refusal, from the wallet as it decided. */

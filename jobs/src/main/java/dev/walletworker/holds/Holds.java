@@ -134,6 +134,15 @@ public final class Holds {
         .optional();
   }
 
+  /** The account's hold made for the caller's {@code requestId}. */
+  Optional<Hold> findByRequest(String accountId, String requestId) {
+    return db.jdbc()
+        .sql("SELECT * FROM holds WHERE account_id = ? AND request_id = ?")
+        .params(accountId, requestId)
+        .query(Holds::map)
+        .optional();
+  }
+
   /** The hold, locked until the transaction ends (the caller holds its wallet's lock already). */
   Optional<Hold> lock(String holdId) {
     return db.jdbc()

@@ -86,6 +86,23 @@ class HoldTransfersIntegrationTest {
   }
 
   @Test
+  void aRetryAfterTheModelsPriceFellToZeroIsStillTheSameHold() {
+    Created first = transfers.hold(model("req-1", account, 100_000, 50_000));
+    clock.advance(Duration.ofMinutes(1));
+    prices.set("chat-v1", BigDecimal.ZERO, BigDecimal.ZERO, null, clock.instant());
+
+    Created again = transfers.hold(model("req-1", account, 100_000, 50_000));
+
+    assertThat(again.replay()).isTrue();
+    assertThat(again.hold().id()).isEqualTo(first.hold().id());
+    assertThat(again.available()).isEqualByComparingTo("9.30");
+    // A new request at that price still has nothing to hold.
+    assertThat(refusal(() -> transfers.hold(model("req-2", account, 100_000, 50_000))))
+        .isEqualTo(ErrorType.INVALID_REQUEST);
+    assertThat(wallet().get("held")).isEqualTo(new BigDecimal("0.700000"));
+  }
+
+  @Test
   void theSameIdWithAnotherAmountOrModelOrTokensIsAReferenceConflict() {
     transfers.hold(amount("req-1", account, "3.00"));
     transfers.hold(model("req-2", account, 1000, 500));

@@ -86,8 +86,7 @@ public class DomainConfiguration {
   }
 
   @Bean
-  HoldTransfers holdTransfers(
-      Database database, Holds holds, Ledger ledger, ModelPrices prices, Clock clock) {
+  HoldTransfers holdTransfers(Database database, Holds holds, ModelPrices prices, Clock clock) {
     return new HoldTransfers(database, holds, new Wallets(database), prices, clock);
   }
 

@@ -36,7 +36,10 @@ import tools.jackson.databind.JsonNode;
  */
 final class HoldsEndpoint {
 
-  /** The routes served, as the OpenAPI document names them (its test checks both agree). */
+  /**
+   * The routes served: {@link #serve} matches a path against them, and the OpenAPI test checks the
+   * document describes each.
+   */
   static final List<String> ROUTES =
       List.of(
           "POST /v1/holds",
@@ -65,29 +68,38 @@ final class HoldsEndpoint {
   }
 
   /**
-   * Answers a request to {@code /v1/holds} or below it whose service key was accepted: the routes
-   * as Spring MVC mapped them, 405 with {@code Allow} for another method on one of them, 404 for
-   * any other path.
+   * Answers a request to {@code /v1/holds} or below it whose service key was accepted: the {@link
+   * #ROUTES}, HEAD with GET and OPTIONS with the route's methods (as Spring MVC did), 405 with
+   * {@code Allow} for another method on one of them, 404 for any other path.
    */
   void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
     String path = request.getServletPath();
     String[] parts = path.split("/", -1); // "", "v1", "holds", hold id, action
+    // The container folds "//" in the servlet path; Spring MVC matched the path as sent.
+    String template = request.getRequestURI().contains("//") ? null : template(parts);
     ResponseEntity<String> answer;
     try {
-      if (parts.length == 3) {
-        allow(request, response, "POST");
-        answer = create(request);
-      } else if (parts.length == 4 && !parts[3].isEmpty()) {
-        allow(request, response, "GET");
-        answer = get(parts[3]);
-      } else if (parts.length == 5 && !parts[3].isEmpty() && parts[4].equals("capture")) {
-        allow(request, response, "POST");
-        answer = capture(parts[3], request);
-      } else if (parts.length == 5 && !parts[3].isEmpty() && parts[4].equals("release")) {
-        allow(request, response, "POST");
-        answer = release(parts[3], request);
+      if (template == null) {
+        answer = ApiErrors.noSuchEndpoint(path.substring(1));
       } else {
-        answer = ApiErrors.noSuchEndpoint(path);
+        String asked = request.getMethod();
+        String route = (asked.equals("HEAD") ? "GET" : asked) + " " + template;
+        if (!ROUTES.contains(route)) {
+          String allow = ROUTES.contains("GET " + template) ? "GET,HEAD" : "POST";
+          response.setHeader("Allow", asked.equals("OPTIONS") ? allow + ",OPTIONS" : allow);
+          if (asked.equals("OPTIONS")) {
+            return;
+          }
+          throw ApiError.methodNotAllowed(asked);
+        }
+        answer =
+            switch (route) {
+              case "POST /v1/holds" -> create(request);
+              case "GET /v1/holds/{hold_id}" -> get(parts[3]);
+              case "POST /v1/holds/{hold_id}/capture" -> capture(parts[3], request);
+              case "POST /v1/holds/{hold_id}/release" -> release(parts[3], request);
+              default -> throw new IllegalStateException("no handler for " + route);
+            };
       }
     } catch (WalletException refused) {
       answer = ApiErrors.refusal(refused);
@@ -95,14 +107,22 @@ final class HoldsEndpoint {
     ApiJson.write(response, answer);
   }
 
-  /** Refuses another method than the route's (HEAD goes with GET, as in Spring MVC). */
-  private static void allow(
-      HttpServletRequest request, HttpServletResponse response, String method) {
-    String asked = request.getMethod();
-    if (!asked.equals(method) && !(method.equals("GET") && asked.equals("HEAD"))) {
-      response.setHeader("Allow", method.equals("GET") ? "GET,HEAD" : method);
-      throw ApiError.methodNotAllowed(asked);
+  /**
+   * The path's route template among {@link #ROUTES} ({hold_id}: one non-empty segment), or null.
+   */
+  private static String template(String[] parts) {
+    for (String route : ROUTES) {
+      String[] pattern = route.substring(route.indexOf(' ') + 1).split("/", -1);
+      boolean matches = pattern.length == parts.length;
+      for (int i = 0; matches && i < parts.length; i++) {
+        matches =
+            pattern[i].equals("{hold_id}") ? !parts[i].isEmpty() : pattern[i].equals(parts[i]);
+      }
+      if (matches) {
+        return route.substring(route.indexOf(' ') + 1);
+      }
     }
+    return null;
   }
 
   private ResponseEntity<String> create(HttpServletRequest request) throws IOException {

@@ -317,9 +317,19 @@ class HoldsApiIntegrationTest {
     assertThat(delete.headers().firstValue("Allow")).hasValue("GET,HEAD");
     assertThat(get("/v1/holds/" + holdId + "/capture", serviceKey).statusCode()).isEqualTo(405);
     assertThat(send("HEAD", "/v1/holds/" + holdId).statusCode()).isEqualTo(200);
+    HttpResponse<String> options = send("OPTIONS", "/v1/holds/" + holdId + "/capture");
+    assertThat(options.statusCode()).isEqualTo(200);
+    assertThat(options.headers().firstValue("Allow")).hasValue("POST,OPTIONS");
+    assertThat(send("OPTIONS", "/v1/holds/" + holdId).headers().firstValue("Allow"))
+        .hasValue("GET,HEAD,OPTIONS");
 
     for (String path :
-        new String[] {"/v1/holds/", "/v1/holds/" + holdId + "/void", "/v1/holds/a/b/capture"}) {
+        new String[] {
+          "/v1/holds/",
+          "/v1/holds/" + holdId + "/void",
+          "/v1/holds/a/b/capture",
+          "/v1/holds//capture"
+        }) {
       HttpResponse<String> missing = post(path, "{}");
       assertThat(missing.statusCode()).as(path).isEqualTo(404);
       assertThat(JSON.readTree(missing.body()).get("error").get("type").asString())

@@ -203,6 +203,15 @@ class UsageApiIntegrationTest {
     assertThat(withKey.headers().firstValue("Allow")).hasValue("POST");
     assertThat(JSON.readTree(withKey.body()).get("error").get("type").asString())
         .isEqualTo("method_not_allowed");
+    HttpResponse<String> options =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/v1/usage"))
+                .header("Authorization", "Bearer " + serviceKey)
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(options.statusCode()).isEqualTo(200);
+    assertThat(options.headers().firstValue("Allow")).hasValue("POST,OPTIONS");
     HttpResponse<String> withoutKey = get("/v1/usage", null);
     assertThat(withoutKey.statusCode()).isEqualTo(401);
     assertThat(withoutKey.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
