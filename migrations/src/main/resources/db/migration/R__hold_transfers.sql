@@ -8,8 +8,13 @@
 -- Business time comes from the caller (the application's clock, which tests move), never now():
 -- p_at stamps the rows, p_month is the first day of p_at's calendar month in the configured zone.
 --
--- Both return the hold's row in columns named as the table's (Holds.map reads them) and an
--- outcome. Refusals are returned, not raised, and write nothing.
+-- Both return an outcome and the hold's row, hold (Holds reads its columns, named as the table's,
+-- with (f.hold).*). Refusals are returned, not raised, and write nothing. Both are dropped first,
+-- so that a change of what they return applies (CREATE OR REPLACE cannot change it).
+DROP FUNCTION IF EXISTS create_hold(TEXT, TEXT, TEXT, NUMERIC, TEXT, TEXT, BIGINT, BIGINT,
+                                    TIMESTAMPTZ, TIMESTAMPTZ, DATE);
+DROP FUNCTION IF EXISTS capture_hold(TEXT, TEXT, NUMERIC, TEXT, TEXT, TEXT, BIGINT, BIGINT, BIGINT,
+                                     TEXT, TIMESTAMPTZ, DATE);
 
 -- create_hold outcomes:
 --   held                the new hold (balance and held: the wallet's, before it)
@@ -42,25 +47,9 @@ CREATE OR REPLACE FUNCTION create_hold(
     OUT blocked_reason    TEXT,
     OUT blocking_limit    NUMERIC,
     OUT month_spend       NUMERIC,
-    OUT id                TEXT,
-    OUT account_id        TEXT,
-    OUT request_id        TEXT,
-    OUT status            TEXT,
-    OUT amount            NUMERIC,
-    OUT model             TEXT,
-    OUT price_id          TEXT,
-    OUT max_input_tokens  BIGINT,
-    OUT max_output_tokens BIGINT,
-    OUT created_at        TIMESTAMPTZ,
-    OUT expires_at        TIMESTAMPTZ,
-    OUT settled_at        TIMESTAMPTZ,
-    OUT expired_at        TIMESTAMPTZ,
-    OUT captured_amount   NUMERIC,
-    OUT transaction_id    TEXT)
+    OUT hold              holds)
 LANGUAGE plpgsql AS $$
 #variable_conflict error
-DECLARE
-    hold holds;
 BEGIN
     -- The wallet's lock in a statement of its own: each statement after it takes a fresh snapshot
     -- (VOLATILE, READ COMMITTED), so a block committed by the lock's previous holder is seen; a
@@ -112,21 +101,6 @@ BEGIN
         outcome := 'held';
     END IF;
 
-    id := hold.id;
-    account_id := hold.account_id;
-    request_id := hold.request_id;
-    status := hold.status;
-    amount := hold.amount;
-    model := hold.model;
-    price_id := hold.price_id;
-    max_input_tokens := hold.max_input_tokens;
-    max_output_tokens := hold.max_output_tokens;
-    created_at := hold.created_at;
-    expires_at := hold.expires_at;
-    settled_at := hold.settled_at;
-    expired_at := hold.expired_at;
-    captured_amount := hold.captured_amount;
-    transaction_id := hold.transaction_id;
 END
 $$;
 
@@ -159,25 +133,10 @@ CREATE OR REPLACE FUNCTION capture_hold(
     OUT outcome           TEXT,
     OUT released          NUMERIC,
     OUT balance_after     NUMERIC,
-    OUT id                TEXT,
-    OUT account_id        TEXT,
-    OUT request_id        TEXT,
-    OUT status            TEXT,
-    OUT amount            NUMERIC,
-    OUT model             TEXT,
-    OUT price_id          TEXT,
-    OUT max_input_tokens  BIGINT,
-    OUT max_output_tokens BIGINT,
-    OUT created_at        TIMESTAMPTZ,
-    OUT expires_at        TIMESTAMPTZ,
-    OUT settled_at        TIMESTAMPTZ,
-    OUT expired_at        TIMESTAMPTZ,
-    OUT captured_amount   NUMERIC,
-    OUT transaction_id    TEXT)
+    OUT hold              holds)
 LANGUAGE plpgsql AS $$
 #variable_conflict error
 DECLARE
-    hold         holds;
     v_balance    NUMERIC;
     v_month      DATE;
     v_spend      NUMERIC;
@@ -228,20 +187,5 @@ BEGIN
         outcome := 'captured';
     END IF;
 
-    id := hold.id;
-    account_id := hold.account_id;
-    request_id := hold.request_id;
-    status := hold.status;
-    amount := hold.amount;
-    model := hold.model;
-    price_id := hold.price_id;
-    max_input_tokens := hold.max_input_tokens;
-    max_output_tokens := hold.max_output_tokens;
-    created_at := hold.created_at;
-    expires_at := hold.expires_at;
-    settled_at := hold.settled_at;
-    expired_at := hold.expired_at;
-    captured_amount := hold.captured_amount;
-    transaction_id := hold.transaction_id;
 END
 $$;

@@ -53,7 +53,10 @@ public final class Holds {
    */
   Creation create(Hold hold, LocalDate month) {
     return db.jdbc()
-        .sql("SELECT * FROM create_hold(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .sql(
+            "SELECT f.outcome, f.balance, f.wallet_held, f.currency, f.blocked_reason,"
+                + " f.blocking_limit, f.month_spend, (f.hold).*"
+                + " FROM create_hold(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) AS f")
         .params(
             hold.id(),
             hold.accountId(),
@@ -101,7 +104,9 @@ public final class Holds {
       Instant at,
       LocalDate month) {
     return db.jdbc()
-        .sql("SELECT * FROM capture_hold(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .sql(
+            "SELECT f.outcome, f.released, f.balance_after, (f.hold).*"
+                + " FROM capture_hold(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) AS f")
         .params(
             Arrays.asList(
                 holdId,
