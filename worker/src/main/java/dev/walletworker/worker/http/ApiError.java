@@ -1,6 +1,8 @@
 package dev.walletworker.worker.http;
 
 import dev.walletworker.ErrorType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -31,6 +33,21 @@ final class ApiError extends RuntimeException {
   static ApiError methodNotAllowed(String method) {
     return new ApiError(
         HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", method + " is not allowed here", null);
+  }
+
+  /**
+   * A method the route does not serve: OPTIONS is answered (empty, with {@code Allow}, as Spring
+   * MVC answered it), anything else is refused with 405 and {@code Allow}.
+   *
+   * @param allow the route's methods, as {@code Allow} lists them
+   */
+  static void notServed(HttpServletRequest request, HttpServletResponse response, String allow) {
+    String asked = request.getMethod();
+    boolean options = asked.equals("OPTIONS");
+    response.setHeader("Allow", options ? allow + ",OPTIONS" : allow);
+    if (!options) {
+      throw methodNotAllowed(asked);
+    }
   }
 
   /** 400: an amount that is not a plain JSON number (a string, an exponent). */

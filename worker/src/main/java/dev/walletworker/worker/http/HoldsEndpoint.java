@@ -85,12 +85,9 @@ final class HoldsEndpoint {
         String asked = request.getMethod();
         String route = (asked.equals("HEAD") ? "GET" : asked) + " " + template;
         if (!ROUTES.contains(route)) {
-          String allow = ROUTES.contains("GET " + template) ? "GET,HEAD" : "POST";
-          response.setHeader("Allow", asked.equals("OPTIONS") ? allow + ",OPTIONS" : allow);
-          if (asked.equals("OPTIONS")) {
-            return;
-          }
-          throw ApiError.methodNotAllowed(asked);
+          ApiError.notServed(
+              request, response, ROUTES.contains("GET " + template) ? "GET,HEAD" : "POST");
+          return;
         }
         answer =
             switch (route) {
@@ -108,9 +105,10 @@ final class HoldsEndpoint {
   }
 
   /**
-   * The path's route template among {@link #ROUTES} ({hold_id}: one non-empty segment), or null.
+   * The path's route template among {@link #ROUTES} ({hold_id}: one non-empty segment), or null;
+   * also the route the metering filter times a request under.
    */
-  private static String template(String[] parts) {
+  static String template(String[] parts) {
     for (String route : ROUTES) {
       String[] pattern = route.substring(route.indexOf(' ') + 1).split("/", -1);
       boolean matches = pattern.length == parts.length;

@@ -72,7 +72,7 @@ final class MeteringApiFilter extends HttpFilter {
       }
       if (path.equals("/v1/usage")) {
         usage.serve(request, response);
-      } else if (path.equals("/v1/holds") || path.startsWith("/v1/holds/")) {
+      } else if (holds(path)) {
         holds.serve(request, response);
       } else {
         dispatcher.service(request, response);
@@ -106,23 +106,27 @@ final class MeteringApiFilter extends HttpFilter {
         .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }
 
+  /** Whether {@code path} is {@link HoldsEndpoint}'s. */
+  private static boolean holds(String path) {
+    return path.equals("/v1/holds") || path.startsWith("/v1/holds/");
+  }
+
   /** The route as the OpenAPI document names it; anything else is {@code other}. */
   static String route(String method, String path) {
     String[] parts = path.split("/", -1);
     String shape;
-    if (path.equals("/v1/usage") || path.equals("/v1/holds")) {
+    if (path.equals("/v1/usage")) {
       shape = path;
-    } else if (parts.length == 4 && path.startsWith("/v1/holds/")) {
-      shape = "/v1/holds/{hold_id}";
-    } else if (parts.length == 5
-        && path.startsWith("/v1/holds/")
-        && (parts[4].equals("capture") || parts[4].equals("release"))) {
-      shape = "/v1/holds/{hold_id}/" + parts[4];
+    } else if (holds(path)) {
+      shape = HoldsEndpoint.template(parts); // the holds routes are the endpoint's
     } else if (parts.length == 5
         && path.startsWith("/v1/accounts/")
         && parts[4].equals("balance")) {
       shape = "/v1/accounts/{account_id}/balance";
     } else {
+      shape = null;
+    }
+    if (shape == null) {
       return "other";
     }
     return switch (method) {

@@ -65,13 +65,8 @@ final class UsageEndpoint {
   /** Answers a request whose service key was accepted; a refusal is thrown. */
   void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
     if (!"POST".equals(request.getMethod())) {
-      // OPTIONS is answered with what is allowed, as Spring MVC did; anything else is refused.
-      if ("OPTIONS".equals(request.getMethod())) {
-        response.setHeader("Allow", "POST,OPTIONS");
-        return;
-      }
-      response.setHeader("Allow", "POST");
-      throw ApiError.methodNotAllowed(request.getMethod());
+      ApiError.notServed(request, response, "POST");
+      return;
     }
     // A number with an exponent inside an event refuses that event only (see UsageEvents).
     Set<String> exponents = new HashSet<>();
